@@ -1,0 +1,425 @@
+"""Small ``str -> str`` normalisers, composed into the cleaning pipeline.
+
+Two pipelines are exposed:
+
+* :func:`normalize_text` — decoding artefacts only (line ends, character width, traditional →
+  simplified script, watermarks, DOCX artefacts, white space). Nothing page-related is removed, so
+  :mod:`reportlib.metadata` can still read dates, sources and breadcrumbs from it.
+* :func:`clean_text` — :func:`normalize_text` followed by :func:`strip_chrome`, which removes web
+  page furniture (navigation, breadcrumbs, metadata grids, share/print widgets, footers) from the
+  page header and footer and chrome-only lines anywhere.
+
+Cleaning never deletes report prose: a line that reads like a sentence is never dropped, and
+inline removals are limited to watermark and spam patterns listed in ``data/watermarks.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import resources
+
+__all__ = [
+    "clean_text",
+    "is_prose",
+    "is_traditional",
+    "normalize_newlines",
+    "normalize_text",
+    "normalize_whitespace",
+    "normalize_width",
+    "remove_pinyin_glosses",
+    "remove_watermarks",
+    "strip_chrome",
+    "to_simplified",
+]
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def _data_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a data file shipped in ``reportlib/data``."""
+    text = resources.files("reportlib").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+# --- character level -------------------------------------------------------------------------
+
+_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
+_WIDTH_TABLE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_WIDTH_TABLE.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+# Odd spaces become a plain space; zero-width characters and soft hyphens disappear.
+_WIDTH_TABLE.update({code: " " for code in (0x3000, 0x00A0, 0x2002, 0x2003, 0x2009, 0x202F)})
+_WIDTH_TABLE.update({code: None for code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)})
+_WIDTH_TABLE.update({ord("．"): ".", ord("％"): "%", ord("－"): "-"})
+
+
+def normalize_newlines(text: str) -> str:
+    r"""Turn ``\r\n``, ``\r`` and Unicode line separators into ``\n``.
+
+    Examples
+    --------
+    >>> normalize_newlines("一\r\n二\r三")
+    '一\n二\n三'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace(
+        "\u2029", "\n"
+    )
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits, Latin letters, ``．％－`` to ASCII; odd spaces to a space.
+
+    Chinese punctuation (，。：；（）《》“”) is kept as written.
+
+    Examples
+    --------
+    >>> normalize_width("发放宣传资料２０００余份，合格率１００％")
+    '发放宣传资料2000余份，合格率100%'
+    """
+    return text.translate(_WIDTH_TABLE)
+
+
+# Pinyin glosses that some big5 gateway copies insert after a character: 領(lǐng)導.
+_PINYIN_GLOSS = re.compile(r"(?<=[" + CJK + r"])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+def remove_pinyin_glosses(text: str) -> str:
+    """Remove pinyin readings in brackets inserted after characters: ``領(lǐng)導`` → ``領導``.
+
+    Only glosses with a tone mark are removed, so ``(PM)`` or ``(app)`` stay.
+
+    Examples
+    --------
+    >>> remove_pinyin_glosses("規(guī)范化")
+    '規范化'
+    """
+    return _PINYIN_GLOSS.sub("", text)
+
+
+@cache
+def _t2s():
+    import opencc  # imported lazily: only pages in traditional script need it
+
+    return opencc.OpenCC("t2s")
+
+
+def is_traditional(text: str, *, sample_chars: int = 3000, threshold: float = 0.03) -> bool:
+    """Whether a text is written in traditional characters.
+
+    Converts a sample with OpenCC and counts the characters that change; simplified text changes
+    almost nowhere (a handful of variant characters), traditional text in 10–30 % of characters.
+
+    Examples
+    --------
+    >>> is_traditional("在黨中央、國務院及省委的堅強領導下")
+    True
+    >>> is_traditional("在党中央、国务院及省委的坚强领导下")
+    False
+    """
+    sample = "".join(_CJK_CHAR.findall(text[: sample_chars * 3]))[:sample_chars]
+    if not sample:
+        return False
+    converted = _t2s().convert(sample)
+    changed = sum(a != b for a, b in zip(sample, converted, strict=False))
+    return changed / len(sample) >= threshold
+
+
+def to_simplified(text: str) -> str:
+    """Convert a text in traditional characters to simplified ones (OpenCC ``t2s``).
+
+    Simplified text is returned unchanged: converting it would only risk rewriting variants.
+
+    Examples
+    --------
+    >>> to_simplified("全省各級行政機關堅持依法行政")
+    '全省各级行政机关坚持依法行政'
+    """
+    if not is_traditional(text):
+        return text
+    return _t2s().convert(remove_pinyin_glosses(text))
+
+
+@cache
+def _watermark_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _data_lines("watermarks.txt")))
+
+
+# A short label glued to a web address, repeated through a page: "XX网 www.example.com".
+_URL_WATERMARK = re.compile(
+    r"[^\s。，,；;：:“”\"'（）()]{0,20}(?:https?://)?www\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+[/A-Za-z0-9_\-.]*"
+)
+
+
+def remove_watermarks(text: str) -> str:
+    """Remove site watermarks, injected spam and DOCX artefacts.
+
+    Patterns come from ``data/watermarks.txt``; in addition any web address that occurs two or
+    more times in the text is removed with the short label glued to it, because a report quotes
+    a web address at most once while a watermark repeats.
+
+    Examples
+    --------
+    >>> remove_watermarks("严格执法。秘书之家—全网资源每日更新www.mishuzj.com公正司法。")
+    '严格执法。公正司法。'
+    >>> remove_watermarks("落实制度[bookmark: _GoBack]。")
+    '落实制度。'
+    """
+    text = _watermark_pattern().sub("", text)
+    seen: dict[str, int] = {}
+    for match in _URL_WATERMARK.finditer(text):
+        seen[match.group()] = seen.get(match.group(), 0) + 1
+    for found, count in seen.items():
+        if count >= 2:
+            text = text.replace(found, "")
+    return text
+
+
+_SPACE_RUN = re.compile(r"[ \t\f\v]+")
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’]) (?=[{CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’])")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Trim lines, collapse runs of spaces, drop spaces between Chinese characters, keep paragraphs.
+
+    Examples
+    --------
+    >>> normalize_whitespace("  二十届 一中全会   精神 \\n\\n\\n\\n下一段")
+    '二十届一中全会精神\\n\\n下一段'
+    """
+    lines = (_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
+    text = "\n".join(_SPACE_BETWEEN_CJK.sub("", line) for line in lines)
+    return _BLANK_LINES.sub("\n\n", text).strip("\n")
+
+
+# --- the page around the report ---------------------------------------------------------------
+
+_SENTENCE_MARK = re.compile(r"[，,。；;！!？?]")
+# Headlines end in "?" or "!"; prose is recognised by its clause punctuation.
+_CLAUSE_MARK = re.compile(r"[，,。；;]")
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def is_prose(line: str) -> bool:
+    """Whether a line reads like report prose rather than a heading or page furniture.
+
+    Examples
+    --------
+    >>> is_prose("2023年,四季青街道在区委区政府的坚强领导下,坚持以习近平新时代中国特色社会主义思想为指导。")
+    True
+    >>> is_prose("首页 > 政务公开 > 法治政府建设")
+    False
+    """
+    n_cjk = len(_CJK_CHAR.findall(line))
+    return n_cjk >= 40 or (n_cjk >= 16 and _CLAUSE_MARK.search(line) is not None)
+
+
+_SEPARATORS = re.compile(r"[\s|｜/•·●▪◆■□>＞»›→【】\[\]]+")
+_COUNTER = re.compile(r"\d+次?|[:：]")
+
+
+@cache
+def _chrome_words() -> frozenset[str]:
+    return frozenset(_data_lines("chrome_words.txt"))
+
+
+def _is_chrome_words_line(line: str) -> bool:
+    """A line made only of chrome words ("打印本页】 【关闭窗口", "• 登录 | 注册")."""
+    tokens = [t.strip(":：") for t in _SEPARATORS.split(line)]
+    tokens = [t for t in tokens if t]
+    words = _chrome_words()
+    return bool(tokens) and all(t in words or _COUNTER.fullmatch(t) for t in tokens) or not tokens
+
+
+_BREADCRUMB_START = re.compile(r"^\s*(?:您?(?:当前|现在)?(?:所在)?的?位置|当前位置|所在位置)\s*[:：]?")
+_BREADCRUMB_ARROWS = re.compile(r"[>＞»›→]")
+
+
+def _is_breadcrumb(line: str) -> bool:
+    if _BREADCRUMB_START.match(line):
+        return True
+    # "首页 > 政务公开 > …": several arrows between short segments, no sentence
+    segments = _BREADCRUMB_ARROWS.split(line)
+    return (
+        len(segments) >= 3
+        and all(len(segment.strip()) <= 30 for segment in segments)
+        and not _SENTENCE_MARK.search(line.replace(",", ""))
+    )
+
+
+@cache
+def _metadata_label_pattern() -> re.Pattern[str]:
+    labels = sorted(_data_lines("metadata_labels.txt"), key=len, reverse=True)
+    # Labels are sometimes spaced out to align a grid: "索 引 号".
+    spaced = ["\\s*".join(map(re.escape, label)) for label in labels]
+    alternatives = "|".join(spaced)
+    return re.compile(
+        rf"(?:^|(?<=[\s|｜•·\]】]))[\[【]?\s*(?:{alternatives})\s*(?:[\]】]\s*[:：]?|[:：])"
+    )
+
+
+def _is_metadata_line(line: str) -> bool:
+    """"时间:2024-03-01 信息来源:… 浏览次数:", "[ 索引号 ] … [ 发文字号 ]", "• 主题分类: 政务公开"."""
+    if "。" in line or len(line) > 200:
+        return False
+    labels = _metadata_label_pattern().findall(line)
+    if not labels:
+        return False
+    stripped = line.lstrip(" •·●▪[【|｜")
+    starts_with_label = _metadata_label_pattern().match(stripped) is not None
+    return starts_with_label or len(labels) >= 2
+
+
+_BARE_DATE = re.compile(
+    r"^[\s•·]*(?:日期[:：]\s*)?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
+_FOOTER_MARKS = re.compile(
+    r"版权所有|ICP备|ICP证|公网安备|网站标识码|主办单位|承办单位|技术支持|联系我们|网站地图|"
+    r"建议使用.{0,20}浏览器|分辨率|Copyright|©"
+)
+_ORGAN_END = re.compile(r"(?:人民政府|委员会|办事处|党委|党工委|政府|党组)$")
+_TITLE_WORDS = re.compile(r"报告|总结|情况|工作|法治")
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]\s*[^_|｜]*?){0,3}[_|｜-]\s*[^_|｜]*(?:网站|门户|政府网|网)\s*$")
+_TRAILING_DATE = re.compile(r"\s+\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+
+
+def _is_furniture(line: str) -> bool:
+    """Chrome that can stand anywhere on a page: chrome-word lines and breadcrumbs."""
+    return _is_chrome_words_line(line) or _is_breadcrumb(line)
+
+
+def _clean_header_line(line: str) -> str | None:
+    """Return the header line to keep (possibly trimmed) or None to drop it."""
+    if _is_furniture(line) or _is_metadata_line(line) or _BARE_DATE.match(line):
+        return None
+    if _FOOTER_MARKS.search(line):
+        return None
+    if line.lstrip().startswith(("•", "·", "●", "▪")):
+        # Bulleted header values (index numbers, categories, dates) are a metadata list; keep
+        # only a bullet that is part of the title block ("• 永乐镇人民政府").
+        body = line.lstrip(" •·●▪")
+        if not (_ORGAN_END.search(body) or _TITLE_WORDS.search(body)):
+            return None
+        line = body
+    line = _SITE_SUFFIX.sub("", line) if ("_" in line or "｜" in line) else line
+    return _TRAILING_DATE.sub("", line)
+
+
+def _clean_footer_line(line: str) -> str | None:
+    if _is_furniture(line) or _is_metadata_line(line) or _FOOTER_MARKS.search(line):
+        return None
+    if _BARE_DATE.match(line) and "-" in line:
+        return None  # a portal time stamp; signature dates are written 2021年12月31日
+    return line
+
+
+def _compact(line: str) -> str:
+    return re.sub(r"\s+", "", line)
+
+
+def _drop_repeated_title_lines(lines: list[str]) -> list[str]:
+    """In the header, drop a line that the following lines repeat (page title, then title)."""
+    kept: list[str] = []
+    compact = [_compact(line) for line in lines]
+    for i, line in enumerate(lines):
+        later = [c for c in compact[i + 1 :] if c]
+        joined = ["".join(later[j:k]) for j in range(len(later)) for k in range(j + 1, min(j + 4, len(later) + 1))]
+        if compact[i] and compact[i] in joined:
+            continue
+        kept.append(line)
+    return kept
+
+
+def strip_chrome(text: str) -> str:
+    """Remove web-page chrome around and inside a report.
+
+    The page header (lines before the first prose line) loses navigation, breadcrumbs, metadata
+    grids, bare time stamps, share/print widgets and a repeated page title; the footer (lines
+    after the last prose line) loses the same plus copyright and contact lines, but keeps the
+    signature and its date. Inside the report only lines made entirely of chrome words go.
+
+    Examples
+    --------
+    >>> page = "首页 > 政务公开 > 法治政府建设\\n永乐镇2023年度法治政府建设工作报告\\n" \\
+    ...        "时间:2024-03-01 信息来源:芮城县永乐镇人民政府 浏览次数:\\n" \\
+    ...        "2023年永乐镇在县委、县政府的正确领导下,严格履行职能,推动政府各项工作全面纳入法治轨道。\\n" \\
+    ...        "打印本页】 【关闭窗口"
+    >>> print(strip_chrome(page))
+    永乐镇2023年度法治政府建设工作报告
+    <BLANKLINE>
+    2023年永乐镇在县委、县政府的正确领导下,严格履行职能,推动政府各项工作全面纳入法治轨道。
+    """
+    lines = text.split("\n")
+    # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
+    prose = [
+        i
+        for i, line in enumerate(lines)
+        if is_prose(line) and not _is_furniture(line) and not _is_metadata_line(line)
+    ]
+    if not prose:
+        kept = [_clean_header_line(line) for line in lines]
+        return normalize_whitespace("\n".join(line for line in kept if line is not None))
+    first, last = prose[0], prose[-1]
+    header = [c for line in lines[:first] if (c := _clean_header_line(line)) is not None]
+    header = _drop_repeated_title_lines([line for line in header if line.strip()])
+    body = [
+        line
+        for line in lines[first : last + 1]
+        if not line.strip()
+        or not (
+            _is_furniture(line) or (_is_metadata_line(line) and _ISO_DATE.search(line) is not None)
+        )
+    ]
+    footer = [c for line in lines[last + 1 :] if (c := _clean_footer_line(line)) is not None]
+    return normalize_whitespace("\n".join([*header, "", *body, *footer]))
+
+
+# --- pipelines ---------------------------------------------------------------------------------
+
+
+def _compose(*steps: Callable[[str], str]) -> Callable[[str], str]:
+    def pipeline(text: str) -> str:
+        for step in steps:
+            text = step(text)
+        return text
+
+    return pipeline
+
+
+NORMALIZERS: tuple[Callable[[str], str], ...] = (
+    normalize_newlines,
+    normalize_width,
+    to_simplified,
+    remove_watermarks,
+    normalize_whitespace,
+)
+
+normalize_text = _compose(*NORMALIZERS)
+normalize_text.__doc__ = """Decoding-level normalisation (no page chrome removed); see module docs.
+
+Examples
+--------
+>>> normalize_text("發放宣傳資料２０００余份\\r\\n")
+'发放宣传资料2000余份'
+"""
+
+
+def clean_text(text: str, *, steps: Iterable[Callable[[str], str]] = NORMALIZERS) -> str:
+    """Full cleaning: the normalisers, then :func:`strip_chrome`.
+
+    Parameters
+    ----------
+    text
+        Raw text as read from a file.
+    steps
+        The ``str -> str`` normalisers to apply before chrome stripping; pass your own tuple to
+        add or drop a step.
+
+    Examples
+    --------
+    >>> clean_text("• 无障碍浏览 |\\n2023年,下洋镇坚持以习近平新时代中国特色社会主义思想为指导,深入贯彻党的二十大精神。")
+    '2023年,下洋镇坚持以习近平新时代中国特色社会主义思想为指导,深入贯彻党的二十大精神。'
+    """
+    return strip_chrome(_compose(*steps)(text))

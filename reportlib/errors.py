@@ -1,0 +1,70 @@
+"""Errors raised by reportlib.
+
+Every error derives from :class:`ReportlibError` and carries the file it is about
+(``path``) and, where it makes sense, a character or byte ``offset``, so a message in a
+``problems`` row can always be traced back to the input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BinaryFileError",
+    "EmptyFileError",
+    "NoTextLayerError",
+    "NotAReportError",
+    "ReadError",
+    "ReportlibError",
+    "UnsupportedFormatError",
+]
+
+
+class ReportlibError(Exception):
+    """Base class of every error reportlib raises.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in words an analyst understands.
+    path
+        The input file concerned, if any.
+    offset
+        Byte or character offset into that file where the problem was found, if known.
+    """
+
+    def __init__(self, message: str, *, path: Path | str | None = None, offset: int | None = None):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.offset = offset
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}" if self.path is not None else ""
+        if self.offset is not None:
+            where += f" (offset {self.offset})"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ReadError(ReportlibError):
+    """A file could not be read or decoded into text."""
+
+
+class EmptyFileError(ReadError):
+    """The file holds no bytes, or only white space."""
+
+
+class BinaryFileError(ReadError):
+    """The file's bytes are not text in any encoding we can detect."""
+
+
+class UnsupportedFormatError(ReadError):
+    """The file's extension is not one of the formats reportlib reads."""
+
+
+class NoTextLayerError(ReadError):
+    """A PDF (or DOCX) with no extractable text, e.g. a scanned, image-only PDF."""
+
+
+class NotAReportError(ReportlibError):
+    """The text was read but does not look like a report (too short, no report wording)."""

@@ -1,0 +1,690 @@
+"""Infer a report's metadata from its text: entity, level, parent, year, dates and title.
+
+The library never sees a URL: everything is read from the page text. Two texts are used:
+
+* the *normalised* page (:func:`reportlib.clean.normalize_text`), which still holds the page
+  header — metadata grid, breadcrumb, source line — where publish dates and parents are printed;
+* the *cleaned* report (:func:`reportlib.clean.clean_text`), whose title block, opening sentence
+  and signature name the reporting body.
+
+Place names are parsed as chains of ``name + level suffix`` (重庆市|开州区|铁桥镇) starting at a
+known boundary (start of title, after the opening year, after 现将, in a signature or source
+field), never by scanning for a suffix in running text, because a suffix alone cannot tell
+where a name begins. Suffixes, provinces and departments are data files users can extend.
+Whatever cannot be inferred stays empty and is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from reportlib import clean
+
+__all__ = [
+    "LEVELS",
+    "Metadata",
+    "PlaceName",
+    "find_publish_date",
+    "find_report_year",
+    "find_signed_date",
+    "find_title",
+    "infer_metadata",
+    "parse_date",
+    "parse_place_chain",
+]
+
+LEVELS = ("省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道", "部门")
+CJK = clean.CJK
+
+# Which levels may stand directly above a level. A county-level city (监利市) sits under a
+# prefecture-level one (荆州市), so 市 may be the parent of 市.
+_PARENT_LEVELS = {
+    "镇": ("县", "区", "市", "旗"),
+    "乡": ("县", "区", "市", "旗"),
+    "街道": ("区", "市", "县", "旗"),
+    "县": ("市", "州", "盟", "省"),
+    "区": ("市", "州", "盟", "省"),
+    "旗": ("盟", "市", "省"),
+    "市": ("省", "市", "州"),
+    "州": ("省",),
+    "盟": ("省",),
+    "省": (),
+    "部门": ("省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道"),
+}
+_RANK = {"省": 0, "市": 1, "州": 1, "盟": 1, "区": 2, "县": 2, "旗": 2, "镇": 3, "乡": 3, "街道": 3}
+
+
+def _data_text(name: str) -> str:
+    return resources.files("reportlib").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _data_csv(name: str) -> list[dict[str, str]]:
+    lines = [line for line in _data_text(name).splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@cache
+def _suffixes() -> list[tuple[str, str]]:
+    rows = [(row["suffix"], row["level"]) for row in _data_csv("place_suffixes.csv")]
+    return sorted(rows, key=lambda row: len(row[0]), reverse=True)
+
+
+@cache
+def _provinces() -> dict[str, str]:
+    return {row["short"]: row["full"] for row in _data_csv("provinces.csv")}
+
+
+@cache
+def _department_pattern() -> re.Pattern[str]:
+    names = [line.strip() for line in _data_text("departments.txt").splitlines()]
+    names = sorted({n for n in names if n and not n.startswith("#")}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """One link of a place chain: ``PlaceName("开州区", "区")``."""
+
+    name: str
+    level: str
+
+
+@dataclass
+class Metadata:
+    """Metadata of one report; empty strings / None where the text does not say."""
+
+    entity: str = ""
+    level: str = ""
+    parent: str = ""
+    report_year: int | None = None
+    publish_date: str | None = None
+    signed_date: str | None = None
+    title: str = ""
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def as_row(self) -> dict[str, object]:
+        row = asdict(self)
+        row.pop("evidence")
+        return row
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_CHINESE_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+                   "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _chinese_number(text: str) -> int | None:
+    """二〇二一 → 2021 (digit by digit); 十二 → 12; 三十一 → 31."""
+    if all(ch in _CHINESE_DIGITS for ch in text):
+        return int("".join(str(_CHINESE_DIGITS[ch]) for ch in text))
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        tens_value = _CHINESE_DIGITS.get(tens, None) if tens else 1
+        ones_value = _CHINESE_DIGITS.get(ones, None) if ones else 0
+        if tens_value is None or ones_value is None:
+            return None
+        return tens_value * 10 + ones_value
+    return None
+
+
+_CN = "〇零○一二三四五六七八九十"
+_DATE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}})\s*(?P<sep>[-/.年])\s*(?P<m>\d{{1,2}})\s*[-/.月]\s*(?P<d>\d{{1,2}})(?!\d)"
+    rf"|(?P<cy>[{_CN}]{{4}})年(?P<cm>[{_CN}]{{1,2}})月(?P<cd>[{_CN}]{{1,3}})日"
+    rf"|(?<!\d)(?P<compact>(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)"
+)
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ``YYYY-MM-DD``, or None.
+
+    Reads 2024-03-01, 2024/3/1, 2024.03.01, 2024年3月1日, 二〇二四年三月一日 and 20240301.
+
+    Examples
+    --------
+    >>> parse_date("时间:2024-03-01 信息来源:芮城县永乐镇人民政府")
+    '2024-03-01'
+    >>> parse_date("二〇二一年十二月三十一日")
+    '2021-12-31'
+    >>> parse_date("2021年12月31日")
+    '2021-12-31'
+    """
+    for match in _DATE.finditer(text):
+        if match.group("y"):
+            if match.group("sep") == "年" and "月" not in match.group():
+                continue
+            year, month, day = int(match.group("y")), int(match.group("m")), int(match.group("d"))
+        elif match.group("cy"):
+            year = _chinese_number(match.group("cy")) or 0
+            month = _chinese_number(match.group("cm")) or 0
+            day = _chinese_number(match.group("cd")) or 0
+        else:
+            compact = match.group("compact")
+            year, month, day = int(compact[:4]), int(compact[4:6]), int(compact[6:])
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+_PUBLISH_LABEL = re.compile(
+    r"(?:发\s*布\s*(?:日\s*期|时\s*间)|更新时间|发表时间|上传时间|(?<![成文])时\s*间|(?<![成文发])日\s*期)"
+    r"\s*[\]】|｜]?\s*[:：]?\s*[|｜]?\s*"
+)
+_NOT_PUBLISH_LABEL = re.compile(r"成\s*文\s*日\s*期|发\s*文\s*日\s*期|印发日期|生成日期")
+
+
+def _header_footer(text: str) -> tuple[list[str], list[str], str]:
+    """Lines before the first prose line, lines after the last one, and the first prose line."""
+    lines = text.split("\n")
+    prose = [
+        i
+        for i, line in enumerate(lines)
+        if clean.is_prose(line) and not clean._is_furniture(line) and not clean._is_metadata_line(line)
+    ]
+    if not prose:
+        return lines[:40], [], ""
+    return lines[: prose[0]], lines[prose[-1] + 1 :], lines[prose[0]]
+
+
+def find_publish_date(page: str) -> str | None:
+    """The page's publication date from the page header (or footer), never 成文日期.
+
+    Parameters
+    ----------
+    page
+        The normalised page text (chrome still in place).
+
+    Examples
+    --------
+    >>> find_publish_date("[ 成文日期 ] 2026-01-27 [ 发布日期 ] 2026-01-28\\n正文")
+    '2026-01-28'
+    >>> find_publish_date("控江路街道2022年度法治政府建设 工作情况报告 2023-02-09\\n正文")
+    '2023-02-09'
+    """
+    header, footer, first_prose = _header_footer(page)
+    # 1. a labelled date (发布日期/发布时间/时间/日期/更新时间)
+    for zone in (header, [first_prose[:200]], footer):
+        for line in zone:
+            for label in _PUBLISH_LABEL.finditer(line):
+                before = line[max(0, label.start() - 3) : label.end()]
+                if _NOT_PUBLISH_LABEL.search(before):
+                    continue
+                found = parse_date(line[label.end() : label.end() + 24])
+                if found and _DATE.match(line[label.end() : label.end() + 24].lstrip(" |｜[]")):
+                    return found
+    # 2. an unlabelled ISO-style date in the header (under the title, after it, or in a bullet)
+    for line in header:
+        if _NOT_PUBLISH_LABEL.search(line):
+            continue
+        for match in re.finditer(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}", line):
+            found = parse_date(match.group())
+            if found:
+                return found
+    return None
+
+
+def find_signed_date(report: str) -> str | None:
+    """The date under the closing signature: a line that is only a date, in the last lines.
+
+    Examples
+    --------
+    >>> find_signed_date("……全面推进政务公开。\\n那吾镇人民政府\\n2025年12月9日")
+    '2025-12-09'
+    """
+    tail = [line.strip() for line in report.strip().split("\n")[-6:] if line.strip()]
+    for line in reversed(tail):
+        if re.fullmatch(rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日)", line):
+            return parse_date(line)
+        if clean.is_prose(line):
+            break
+    return None
+
+
+# --- title ------------------------------------------------------------------------------------
+
+_TITLE_END = re.compile(r"(?:报告|总结|汇报)(?:[(（][^)）]{0,12}[)）])?$")
+_TITLE_TOPIC = re.compile(r"法治|依法行政|法制")
+_HEADLINE = re.compile(r"[?？!！]|发布|公布|出炉|印发")
+_ORGAN_END = re.compile(r"(?:人民政府|委员会|办事处|党委|党工委|政府|党组|局|厅|部|市委|县委|区委)$")
+
+
+def _title_lines(page: str) -> list[str]:
+    header, _, _ = _header_footer(page)
+    kept = []
+    for line in header:
+        cleaned = clean._clean_header_line(line)
+        if cleaned is None:
+            continue
+        cleaned = clean.normalize_whitespace(cleaned)
+        if cleaned and not cleaned.endswith((":", "：")) and not clean.is_prose(cleaned):
+            kept.append(cleaned)
+    return kept
+
+
+def _title_blocks(lines: list[str]) -> list[str]:
+    """Title blocks: a line ending in 报告/总结 plus the issuer lines or fragments before it."""
+    blocks = []
+    used = -1
+    for i, line in enumerate(lines):
+        if not (_TITLE_END.search(line) and len(line) <= 90):
+            continue
+        start = i
+        while start - 1 > used and not _TITLE_END.search(lines[start - 1]) and len(lines[start - 1]) <= 40 and (
+            _ORGAN_END.search(lines[start - 1]) or _TITLE_TOPIC.search(lines[start - 1])
+        ):
+            start -= 1
+        text = lines[start]
+        for previous, current in zip(lines[start:i], lines[start + 1 : i + 1], strict=True):
+            text += (" " if _ORGAN_END.search(previous) else "") + current
+        blocks.append(text)
+        used = i
+    return blocks
+
+
+def find_title(page: str) -> tuple[str, str]:
+    """The report's printed title, and a headline about it if the page has only that.
+
+    Returns
+    -------
+    (title, headline)
+        ``title`` is empty when the page shows none; ``headline`` is a news headline
+        (司法部发布2023年法治政府建设年度报告) that still names the body and year.
+
+    Examples
+    --------
+    >>> find_title("中共重庆市荣昌区吴家镇委员会\\n重庆市荣昌区吴家镇人民政府\\n关于2025年法治政府建设情况的报告\\n"
+    ...            "2025年,吴家镇党委、政府坚持以习近平法治思想为指引,深入贯彻落实党的二十大精神。")[0]
+    '中共重庆市荣昌区吴家镇委员会 重庆市荣昌区吴家镇人民政府 关于2025年法治政府建设情况的报告'
+    """
+    blocks = [b for b in _title_blocks(_title_lines(page)) if _TITLE_TOPIC.search(b)]
+    headlines = [b for b in blocks if _HEADLINE.search(b)]
+    titles = [b for b in blocks if not _HEADLINE.search(b)]
+    if not titles:
+        return "", headlines[0] if headlines else ""
+    title = titles[0]
+    # A page <title> often prefixes the printed title with the region: prefer the printed one.
+    for later in titles[1:]:
+        compact_title, compact_later = re.sub(r"\s", "", title), re.sub(r"\s", "", later)
+        if compact_title != compact_later and compact_title.endswith(compact_later):
+            title = later
+    return title, headlines[0] if headlines else ""
+
+
+# --- year -------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<![\d\-—–~至])((?:19|20)\d{2})\s*年(?!\s*[-—–~至]\s*(?:19|20)?\d{2})")
+
+
+def find_report_year(title: str, opening: str, publish_date: str | None) -> int | None:
+    """The year the report is about.
+
+    Order: a year in the title; "现将2023年度…" or a year opening the first paragraph; the year
+    before the publish date (reports come out in the first months of the next year).
+
+    Examples
+    --------
+    >>> find_report_year("关于2023年法治政府建设情况的报告", "", "2024-03-01")
+    2023
+    >>> find_report_year("", "2021年以来,我市法治政府工作……现将工作汇报如下", None)
+    2021
+    >>> find_report_year("法治政府建设年度报告", "今年以来……", "2024-02-01")
+    2023
+    """
+    for text in (re.sub(r"[(（][^)）]*[)）]", "", title),):
+        found = _YEAR.search(text)
+        if found:
+            return int(found.group(1))
+    found = re.search(r"现将\D{0,12}?((?:19|20)\d{2})\s*年", opening)
+    if found:
+        return int(found.group(1))
+    found = re.match(r"\s*((?:19|20)\d{2})\s*年", opening)
+    if found:
+        return int(found.group(1))
+    found = _YEAR.search(opening[:120])
+    if found and "年度" in opening[found.start() : found.end() + 2]:
+        return int(found.group(1))
+    if publish_date:
+        year, month = int(publish_date[:4]), int(publish_date[5:7])
+        return year - 1 if month <= 6 else year
+    return None
+
+
+# --- places -----------------------------------------------------------------------------------
+
+# Characters that never stand inside a place name: they are the words around it.
+_NOT_IN_NAME = set("的在了是对将把我该其并从向由委年度现按据")
+# Words that sit next to place names but are never inside one.
+_NOT_IN_NAME_WORDS = re.compile(
+    r"法治|依法|人民|政府|工作|建设|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
+    r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为)|"
+    r"(?:及|与|为|对|等|全|各|本|我|传达|开展|紧扣|接受|出台|完成|各级|辖|聚焦|部署)$|"
+    r"^[省市区县镇乡州]+$|[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]|等"
+)
+_PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
+_ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
+
+
+def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, int] | None:
+    """A ``name + suffix`` at ``text[start:]``: the shortest name (2–8 chars) followed by a suffix.
+
+    A bare 州 after a one-character name is accepted before an organ word (巴州党委).
+    """
+    if _ORGAN_AFTER.match(text, start):
+        return None
+    if text.startswith("州", start + 1) and _ORGAN_AFTER.match(text, start + 2):
+        if re.fullmatch(f"[{CJK}]", text[start : start + 1]):
+            return PlaceName(text[start : start + 2], "州"), start + 2
+    for length in range(2, max_name + 1):
+        name_end = start + length
+        if name_end > len(text):
+            return None
+        name = text[start:name_end]
+        if (
+            not re.fullmatch(f"[{CJK}xX×某]+", name)
+            or any(ch in _NOT_IN_NAME for ch in name)
+            or _NOT_IN_NAME_WORDS.search(name)
+        ):
+            return None
+        for suffix, level in _suffixes():
+            if text.startswith(suffix, name_end):
+                if suffix == "区" and text.startswith("区域", name_end):
+                    continue
+                return PlaceName(name + suffix, level), name_end + len(suffix)
+        # A bare 州 is a suffix only before an organ (巴州党委), not in 杭州/广州 as a word.
+        if text.startswith("州", name_end) and _ORGAN_AFTER.match(text, name_end + 1):
+            return PlaceName(name + "州", "州"), name_end + 1
+    return None
+
+
+def parse_place_chain(
+    text: str, *, start: int = 0, max_name: int = 8
+) -> tuple[list[PlaceName], str, int]:
+    """Parse ``省/市/区/镇…`` names (and a department) from ``text[start:]``.
+
+    Returns
+    -------
+    (chain, department, end)
+        The places in order, the department name that follows them (empty if none), and the
+        offset where parsing stopped.
+
+    Examples
+    --------
+    >>> chain, department, _ = parse_place_chain("重庆市开州区铁桥镇人民政府关于2025年")
+    >>> [p.name for p in chain], department
+    (['重庆市', '开州区', '铁桥镇'], '')
+    >>> chain, department, _ = parse_place_chain("汕尾市司法局在市委")
+    >>> [p.name for p in chain], department
+    (['汕尾市'], '司法局')
+
+    ``end`` is the offset just after the last place (or the department), before any organ word.
+    """
+    chain: list[PlaceName] = []
+    position = end = start
+    while position < len(text):
+        organ = _ORGAN_AFTER.match(text, position)
+        if chain and organ:
+            position = organ.end()
+            continue
+        department = _department_pattern().match(text, position)
+        if department:
+            return chain, department.group(), department.end()
+        found = _one_place(text, position, max_name=max_name)
+        if not found:
+            break
+        place, position = found
+        chain.append(place)
+        end = position
+    return chain, "", end
+
+
+def _bare_level_department(text: str) -> str:
+    """"市市场监管局" → "市场监管局": a department after a bare level word ("the city's")."""
+    found = re.match(r"(?:省|市|州|区|县|旗|镇|乡)(?=\S)", text)
+    if found:
+        department = _department_pattern().match(text, found.end())
+        if department:
+            return department.group()
+    return ""
+
+
+@dataclass
+class _Candidate:
+    chain: list[PlaceName]
+    department: str
+    source: str
+
+    @property
+    def entity(self) -> str:
+        return self.department or (self.chain[-1].name if self.chain else "")
+
+
+_TITLE_PREFIX = re.compile(r"^(?:中共|中国共产党)?")
+_OPENING = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年(?:度)?(?:以来|来)?[,，、]?\s*)?"
+    r"(?:(?:在|经)[^。；;]{0,60}?(?:下|支持)[,，]\s*)*"
+)
+_REPORT_INTRO = re.compile(r"现将|现就|现把")
+_SELF_LEVEL = re.compile(
+    r"(?:我|全|本)(省|市|州|区|县|旗|镇|乡|街道)|我(局|厅|部)|"
+    r"(?:现将|^\s*(?:19|20)\d{2}\s*年[,，]?\s*)(省|市|州|区|县|旗)(?:人民)?政府"
+)
+_SOURCE_FIELD = re.compile(r"(?:信息来源|来源|发布机构|机构名称|发布单位)\s*[\]】|｜]?\s*[:：]?\s*[|｜]?\s*")
+_SITE_NAME = re.compile(rf"([{CJK}]{{2,20}}?)(?:人民政府)?(?:门户)?(?:网站|政府网|门户)")
+
+
+def _chains_in(text: str, *, source: str) -> list[_Candidate]:
+    chain, department, _ = parse_place_chain(text)
+    if chain or department:
+        return [_Candidate(chain, department, source)]
+    department = _bare_level_department(text)
+    return [_Candidate([], department, source)] if department else []
+
+
+def _candidates(report: str, page: str, title: str, headline: str) -> list[_Candidate]:
+    """Entity candidates in order of trust."""
+    found: list[_Candidate] = []
+    # Title: after 中共/关于/a year, the title opens with the issuer.
+    for text, source in ((title, "title"), (headline, "headline")):
+        for part in re.split(r"\s+", text):
+            part = _TITLE_PREFIX.sub("", part)
+            part = re.sub(r"^关于", "", part)
+            part = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", part)
+            found += _chains_in(part, source=source)
+    lines = [line for line in report.split("\n") if line.strip()]
+    prose = [line for line in lines if clean.is_prose(line)]
+    opening = prose[0] if prose else ""
+    # Opening sentence: "2023年,四季青街道在…", "2022年,在区委…领导下,友谊路街道…"
+    for sentence in re.split(r"(?<=[。！？])", opening)[:3]:
+        match = _OPENING.match(sentence)
+        found += _chains_in(sentence[match.end() :] if match else sentence, source="opening")
+    # "现将周庄镇2023年度法治政府建设情况报告如下"
+    for intro in _REPORT_INTRO.finditer(" ".join(prose[:3])):
+        found += _chains_in(" ".join(prose[:3])[intro.end() :], source="intro")
+    # After a clause boundary inside the opening: ",周庄镇严格按照…" (not inside 《》)
+    outside_quotes = re.sub(r"《[^》]*》", "", opening)
+    for boundary in re.finditer(r"[,，。]", outside_quotes[:400]):
+        candidates = _chains_in(outside_quotes[boundary.end() :], source="clause")
+        if candidates and candidates[0].chain and _RANK.get(candidates[0].chain[-1].level, 0) >= 2:
+            found += candidates
+    # Signature: a short line naming an organ among the last lines.
+    for line in lines[-4:]:
+        if len(line) <= 40 and not clean.is_prose(line) and _ORGAN_END.search(line):
+            found += _chains_in(_TITLE_PREFIX.sub("", line), source="signature")
+    return found
+
+
+_BOUNDARY = re.compile(
+    rf"(?:^|[《“\"(（,，。、；;:：\s>|_]|(?<=\d)年度?|在|由|据|和|及|与|对|向|的|宣传|落实|贯彻|"
+    rf"根据|按照|围绕|印发|出台|制定|学习)(?=[{CJK}])",
+    re.M,
+)
+
+
+def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -> int:
+    """How sure a mention is a real name: a document title (《宝丰县…》), a chain, an organ."""
+    weight = 1
+    if text[max(0, start - 1) : start] == "《" or len(chain) > 1:
+        weight += 1
+    if _ORGAN_AFTER.match(after):
+        weight += 1
+    return weight
+
+
+def _mentions(text: str) -> list[tuple[list[PlaceName], str]]:
+    """Place chains mentioned at name boundaries anywhere in the text (《X…》, after 在/据/,).
+
+    Names found this way are at most four characters before the suffix (六 for 自治区 forms),
+    since a boundary word we do not know would otherwise glue itself to the name.
+    """
+    chains = []
+    for boundary in _BOUNDARY.finditer(text):
+        chain, _, end = parse_place_chain(text, start=boundary.end(), max_name=4)
+        if chain:
+            chains.append((chain, text[end : end + 4]))
+    return chains
+
+
+def _resolve_name(level: str, text: str) -> str:
+    """A name for "我县/全省/本市" reports: the best-attested place of that level in the text."""
+    counts: Counter[str] = Counter()
+    for boundary in _BOUNDARY.finditer(text):
+        chain, _, end = parse_place_chain(text, start=boundary.end(), max_name=4)
+        for place in chain:
+            if place.level == level:
+                counts[place.name] += _mention_weight(text, boundary.end(), chain, text[end : end + 4])
+    if counts:
+        return counts.most_common(1)[0][0]
+    if level in ("省", "市"):
+        for short, full in _provinces().items():
+            full_level = "省" if full.endswith(("省", "自治区")) else "市"
+            if full_level == level and short in text:
+                return full
+    return ""
+
+
+def _level_of(name: str) -> str:
+    for suffix, level in _suffixes():
+        if name.endswith(suffix):
+            return level
+    return "州" if name.endswith("州") else ""
+
+
+def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: str, report: str) -> tuple[str, str]:
+    allowed = _PARENT_LEVELS.get(level, ())
+    # 1. the place printed before the entity in a trusted chain (title, signature, source)
+    for candidate in candidates:
+        if candidate.entity == entity:
+            places = [p for p in candidate.chain if p.name != entity]
+            if places and places[-1].level in allowed:
+                return places[-1].name, candidate.source
+    # 2. the entity printed after a place anywhere on the page ("上城区四季青街道", breadcrumbs)
+    for chain, _ in _mentions(page):
+        names = [p.name for p in chain]
+        if entity in names:
+            index = names.index(entity)
+            if index > 0 and chain[index - 1].level in allowed:
+                return chain[index - 1].name, "chain"
+        elif level == "部门" and chain:
+            continue
+    header, _, _ = _header_footer(page)
+    for line in header:
+        # 3. the site the page is published on: "海丰县人民政府门户网站"
+        for site in _SITE_NAME.finditer(line):
+            chain, _, _ = parse_place_chain(site.group(1))
+            if chain and chain[-1].name != entity and chain[-1].level in allowed and _RANK.get(chain[-1].level, 9) < _RANK.get(level, 9):
+                return chain[-1].name, "site"
+        # 4. a source/publisher field naming an organ above the entity
+        for field_match in _SOURCE_FIELD.finditer(line):
+            chain, _, _ = parse_place_chain(line, start=field_match.end())
+            names = [p.name for p in chain]
+            if entity in names and names.index(entity) > 0:
+                return names[names.index(entity) - 1], "source"
+    # 5. a higher organ the report names: "在廉江市委、市政府的领导下", 《宝丰县人民政府…》, addressee
+    scores: Counter[str] = Counter()
+    for chain, after in _mentions(report):
+        place = chain[-1]
+        if place.name == entity or place.level not in allowed:
+            continue
+        if level != "部门" and _RANK.get(place.level, 9) > _RANK.get(level, 9):
+            continue
+        # A town's 市 may be its county-level city or the prefecture above the county: only an
+        # organ that leads the town ("在廉江市委、市政府的领导下") tells which.
+        if _RANK.get(level, 0) == 3 and place.level == "市" and not _ORGAN_AFTER.match(after):
+            continue
+        if level == "市" and place.level == "市" and not re.match(r"人民政府|政府|市委|委|关于", after):
+            continue
+        scores[place.name] += _mention_weight(report, report.find(place.name), chain, after)
+    # One weak mention ("…的典范城区") is not enough: empty beats a wrong parent.
+    if scores and scores.most_common(1)[0][1] >= 2:
+        return scores.most_common(1)[0][0], "mention"
+    # 6. a province named by its short form: 考察浙江, 法治浙江, 对广东…重要讲话 (a city's parent),
+    #    or a municipality (上海) for its districts and counties.
+    for short, full in _provinces().items():
+        is_municipality = full.endswith("市")
+        if (_RANK.get(level) == 1 and not is_municipality) or (_RANK.get(level) == 2 and is_municipality):
+            if re.search(rf"(?:考察|视察|法治|对){short}|{short}(?:省|市委|市人民政府)", report):
+                return full, "province"
+    return "", ""
+
+
+def infer_metadata(page: str, report: str) -> Metadata:
+    """Infer all metadata fields of one report.
+
+    Parameters
+    ----------
+    page
+        The normalised page text (:func:`reportlib.clean.normalize_text`), chrome included.
+    report
+        The cleaned report text (:func:`reportlib.clean.clean_text`).
+
+    Examples
+    --------
+    >>> page = ("首页 > 政务公开\\n重庆市开州区铁桥镇人民政府关于2025年法治政府建设情况的报告\\n"
+    ...         "[ 成文日期 ] 2026-01-20 [ 发布日期 ] 2026-01-27\\n"
+    ...         "2025年,铁桥镇坚持以习近平法治思想为指导,扎实推进法治政府建设,现将有关情况报告如下:")
+    >>> from reportlib.clean import strip_chrome
+    >>> meta = infer_metadata(page, strip_chrome(page))
+    >>> (meta.entity, meta.level, meta.parent, meta.report_year, meta.publish_date)
+    ('铁桥镇', '镇', '开州区', 2025, '2026-01-27')
+    """
+    meta = Metadata()
+    meta.title, headline = find_title(page)
+    meta.publish_date = find_publish_date(page)
+    meta.signed_date = find_signed_date(report)
+    prose = [line for line in report.split("\n") if clean.is_prose(line)]
+    opening = prose[0] if prose else ""
+    meta.report_year = find_report_year(meta.title or headline, opening, meta.publish_date or meta.signed_date)
+
+    candidates = _candidates(report, page, meta.title, headline)
+    chosen = next((c for c in candidates if c.entity), None)
+    if chosen is not None:
+        meta.entity = chosen.entity
+        meta.level = "部门" if chosen.department else chosen.chain[-1].level
+        meta.evidence["entity"] = chosen.source
+    else:
+        self_level = _SELF_LEVEL.search(" ".join(prose[:2]) or report[:300])
+        if self_level:
+            word = next(group for group in self_level.groups() if group)
+            level = {"局": "部门", "厅": "部门", "部": "部门"}.get(word, word)
+            meta.level = level
+            if level != "部门":
+                meta.entity = _resolve_name(level, report)
+            meta.evidence["entity"] = "self-reference"
+    if _PLACEHOLDER.match(meta.entity[: -len(meta.level)] if meta.level and meta.entity.endswith(meta.level) else ""):
+        meta.entity = ""  # an anonymised template: "xx市人民政府" tells the level, not the name
+    if meta.entity and not meta.level:
+        meta.level = _level_of(meta.entity)
+    if meta.entity:
+        meta.parent, source = _find_parent(meta.entity, meta.level, candidates, page, report)
+        if source:
+            meta.evidence["parent"] = source
+    return meta
