@@ -324,7 +324,9 @@ def find_title(page: str) -> tuple[str, str]:
 _YEAR = re.compile(r"(?<![\d\-—–~至])((?:19|20)\d{2})\s*年(?!\s*[-—–~至]\s*(?:19|20)?\d{2})")
 
 
-def find_report_year(title: str, opening: str, publish_date: str | None) -> int | None:
+def find_report_year(
+    title: str, opening: str, publish_date: str | None, *, head: str = ""
+) -> int | None:
     """The year the report is about.
 
     Order: a year in the title; "现将2023年度…" or a year opening the first paragraph; the year
@@ -351,6 +353,12 @@ def find_report_year(title: str, opening: str, publish_date: str | None) -> int 
         return int(found.group(1))
     found = _YEAR.search(opening[:120])
     if found and "年度" in opening[found.start() : found.end() + 2]:
+        return int(found.group(1))
+    # A first heading such as "一、2023年法治政府建设情况" in the report's first lines.
+    found = re.search(
+        r"(?:^|\n)[一1][、.．]\s*((?:19|20)\d{2})\s*年度?(?:法治|依法|工作|推进|主要)", head[:1500]
+    )
+    if found:
         return int(found.group(1))
     if publish_date:
         year, month = int(publish_date[:4]), int(publish_date[5:7])
@@ -532,14 +540,14 @@ _BOUNDARY = re.compile(
 def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -> int:
     """How sure a mention is a real name: a document title (《宝丰县…》), a chain, an organ."""
     weight = 1
-    if text[max(0, start - 1) : start] == "《" or len(chain) > 1:
+    if re.search(r"《(?:(?:19|20)\d{2}年度?)?$", text[max(0, start - 8) : start]) or len(chain) > 1:
         weight += 1
     if _ORGAN_AFTER.match(after):
         weight += 1
     return weight
 
 
-def _mentions(text: str) -> list[tuple[list[PlaceName], str]]:
+def _mentions(text: str) -> list[tuple[list[PlaceName], str, int]]:
     """Place chains mentioned at name boundaries anywhere in the text (《X…》, after 在/据/,).
 
     Names found this way are at most four characters before the suffix (六 for 自治区 forms),
@@ -549,18 +557,17 @@ def _mentions(text: str) -> list[tuple[list[PlaceName], str]]:
     for boundary in _BOUNDARY.finditer(text):
         chain, _, end = parse_place_chain(text, start=boundary.end(), max_name=4)
         if chain:
-            chains.append((chain, text[end : end + 4]))
+            chains.append((chain, text[end : end + 4], _mention_weight(text, boundary.end(), chain, text[end : end + 4])))
     return chains
 
 
 def _resolve_name(level: str, text: str) -> str:
     """A name for "我县/全省/本市" reports: the best-attested place of that level in the text."""
     counts: Counter[str] = Counter()
-    for boundary in _BOUNDARY.finditer(text):
-        chain, _, end = parse_place_chain(text, start=boundary.end(), max_name=4)
+    for chain, _, weight in _mentions(text):
         for place in chain:
             if place.level == level:
-                counts[place.name] += _mention_weight(text, boundary.end(), chain, text[end : end + 4])
+                counts[place.name] += weight
     if counts:
         return counts.most_common(1)[0][0]
     if level in ("省", "市"):
@@ -587,7 +594,7 @@ def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: st
             if places and places[-1].level in allowed:
                 return places[-1].name, candidate.source
     # 2. the entity printed after a place anywhere on the page ("上城区四季青街道", breadcrumbs)
-    for chain, _ in _mentions(page):
+    for chain, _, _ in _mentions(page):
         names = [p.name for p in chain]
         if entity in names:
             index = names.index(entity)
@@ -610,7 +617,7 @@ def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: st
                 return names[names.index(entity) - 1], "source"
     # 5. a higher organ the report names: "在廉江市委、市政府的领导下", 《宝丰县人民政府…》, addressee
     scores: Counter[str] = Counter()
-    for chain, after in _mentions(report):
+    for chain, after, weight in _mentions(report):
         place = chain[-1]
         if place.name == entity or place.level not in allowed:
             continue
@@ -622,7 +629,7 @@ def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: st
             continue
         if level == "市" and place.level == "市" and not re.match(r"人民政府|政府|市委|委|关于", after):
             continue
-        scores[place.name] += _mention_weight(report, report.find(place.name), chain, after)
+        scores[place.name] += weight
     # One weak mention ("…的典范城区") is not enough: empty beats a wrong parent.
     if scores and scores.most_common(1)[0][1] >= 2:
         return scores.most_common(1)[0][0], "mention"
@@ -662,7 +669,9 @@ def infer_metadata(page: str, report: str) -> Metadata:
     meta.signed_date = find_signed_date(report)
     prose = [line for line in report.split("\n") if clean.is_prose(line)]
     opening = prose[0] if prose else ""
-    meta.report_year = find_report_year(meta.title or headline, opening, meta.publish_date or meta.signed_date)
+    meta.report_year = find_report_year(
+        meta.title or headline, opening, meta.publish_date or meta.signed_date, head=report
+    )
 
     candidates = _candidates(report, page, meta.title, headline)
     chosen = next((c for c in candidates if c.entity), None)

@@ -1,0 +1,37 @@
+"""reportlib: read, clean and tabulate China's annual rule-of-law-government reports."""
+
+from reportlib.clean import clean_text, normalize_text
+from reportlib.documents import find_input_files, parse_file, read_reports
+from reportlib.errors import (
+    BinaryFileError,
+    EmptyFileError,
+    NoTextLayerError,
+    NotAReportError,
+    ReadError,
+    ReportlibError,
+    UnsupportedFormatError,
+)
+from reportlib.metadata import infer_metadata
+from reportlib.readers import read_file
+from reportlib.store import build, connect
+from reportlib.version import __version__
+
+__all__ = [
+    "BinaryFileError",
+    "EmptyFileError",
+    "NoTextLayerError",
+    "NotAReportError",
+    "ReadError",
+    "ReportlibError",
+    "UnsupportedFormatError",
+    "__version__",
+    "build",
+    "clean_text",
+    "connect",
+    "find_input_files",
+    "infer_metadata",
+    "normalize_text",
+    "parse_file",
+    "read_file",
+    "read_reports",
+]

@@ -1,0 +1,79 @@
+import shutil
+
+import pandas as pd
+
+from reportlib import read_reports
+from reportlib.documents import DOCUMENT_COLUMNS, assign_doc_ids, find_input_files
+from tests.conftest import RAW
+
+CONTRACT = [
+    "doc_id", "source_path", "sha256", "format", "encoding", "entity", "level", "parent",
+    "report_year", "publish_date", "signed_date", "title", "text", "n_chars",
+]
+
+
+def test_columns_come_first_and_in_order():
+    documents = read_reports(RAW)
+    assert list(documents.columns[: len(CONTRACT)]) == CONTRACT
+    assert list(documents.columns) == DOCUMENT_COLUMNS
+    assert str(documents["report_year"].dtype) == "Int64"
+    assert documents["doc_id"].is_unique
+
+
+def test_doc_ids_are_stems_and_stable(tmp_path):
+    first = read_reports(RAW)["doc_id"].tolist()
+    assert first == sorted(p.stem for p in RAW.glob("*.txt"))
+    assert read_reports(RAW)["doc_id"].tolist() == first
+
+
+def test_sha256_is_of_raw_bytes():
+    import hashlib
+
+    documents = read_reports(RAW)
+    for row in documents.itertuples():
+        assert row.sha256 == hashlib.sha256(open(row.source_path, "rb").read()).hexdigest()
+
+
+def test_bad_files_become_problems_and_the_rest_is_built(tmp_path):
+    for seed in sorted(RAW.glob("*.txt"))[:2]:
+        shutil.copy(seed, tmp_path / seed.name)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "menu.txt").write_text("首页 | 政务公开 | 互动交流\n打印本页 关闭窗口\n", encoding="utf-8")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    documents = read_reports(tmp_path)
+    problems = documents.attrs["problems"]
+    assert len(documents) == 2
+    failed = problems[problems["stage"] != "metadata"]
+    assert set(failed["doc_id"]) == {"empty", "binary", "menu", "broken"}
+    for row in failed.itertuples():
+        assert row.source_path in row.message  # every message names its file
+    assert problems.columns.tolist()[:4] == ["doc_id", "source_path", "stage", "message"]
+
+
+def test_missing_metadata_is_reported_not_invented(tmp_path):
+    text = (
+        "现将有关情况报告如下:\n"
+        "一是加强组织领导,严格落实法治建设第一责任人职责,定期研究部署依法行政工作,推动各项任务落地见效。"
+        "二是规范行政执法,全面推行行政执法三项制度,开展执法检查,提升执法规范化水平。\n"
+    )
+    (tmp_path / "anonymous.txt").write_text(text, encoding="utf-8")
+    documents = read_reports(tmp_path)
+    row = documents.iloc[0]
+    assert row["entity"] == "" and row["level"] == "" and pd.isna(row["report_year"])
+    reported = set(documents.attrs["problems"]["message"].str.extract(r": (\w+) not found")[0])
+    assert {"entity", "level", "report_year", "title"} <= reported
+
+
+def test_folders_are_searched_recursively_and_readmes_skipped(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    shutil.copy(next(RAW.glob("*.txt")), tmp_path / "a" / "b" / "x.txt")
+    (tmp_path / "README.md").write_text("notes", encoding="utf-8")
+    (tmp_path / "README.txt").write_text("notes", encoding="utf-8")
+    assert [p.name for p in find_input_files(tmp_path)] == ["x.txt"]
+
+
+def test_doc_id_collisions_are_disambiguated(tmp_path):
+    paths = [tmp_path / "r.txt", tmp_path / "r.html", tmp_path / "q.txt"]
+    ids = assign_doc_ids(paths)
+    assert len(set(ids.values())) == 3 and ids[tmp_path / "q.txt"] == "q"

@@ -1,0 +1,89 @@
+import hashlib
+import shutil
+
+import pandas as pd
+
+from reportlib import build, connect
+from reportlib import store
+from tests.conftest import RAW
+
+
+def _raw_copy(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    return raw
+
+
+def _fingerprint(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_build_writes_tables_and_never_touches_raw(tmp_path):
+    raw = _raw_copy(tmp_path)
+    before = _fingerprint(raw)
+    result = build(raw, tmp_path / "out", progress=False)
+    assert (tmp_path / "out" / "documents.parquet").exists()
+    assert (tmp_path / "out" / "problems.parquet").exists()
+    assert len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == len(result.documents) == 5
+    assert _fingerprint(raw) == before
+    assert not list((tmp_path / "out").glob("*.tmp"))  # no temporary files left behind
+
+
+def test_rebuild_of_unchanged_inputs_parses_nothing(tmp_path, monkeypatch):
+    raw = _raw_copy(tmp_path)
+    first = build(raw, tmp_path / "out", progress=False)
+    calls = []
+    monkeypatch.setattr(store.documents_module, "parse_file", lambda *a, **k: calls.append(a))
+    second = build(raw, tmp_path / "out", progress=False)
+    assert calls == [] and second.n_parsed == 0 and second.n_cached == 5
+    pd.testing.assert_frame_equal(first.documents, second.documents)
+    pd.testing.assert_frame_equal(first.problems, second.problems)
+
+
+def test_changed_file_is_reparsed_and_others_cached(tmp_path):
+    raw = _raw_copy(tmp_path)
+    build(raw, tmp_path / "out", progress=False)
+    changed = sorted(raw.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附:补充说明。", encoding="utf-8")
+    result = build(raw, tmp_path / "out", progress=False)
+    assert (result.n_parsed, result.n_cached) == (1, 4)
+
+
+def test_new_version_invalidates_cache(tmp_path, monkeypatch):
+    raw = _raw_copy(tmp_path)
+    build(raw, tmp_path / "out", progress=False)
+    monkeypatch.setattr(store, "__version__", "999")
+    monkeypatch.setattr(store.documents_module, "__version__", "999")
+    assert build(raw, tmp_path / "out", progress=False).n_parsed == 5
+
+
+def test_bad_file_does_not_stop_the_build(tmp_path):
+    raw = _raw_copy(tmp_path)
+    (raw / "empty.txt").write_bytes(b"")
+    result = build(raw, tmp_path / "out", progress=False)
+    assert len(result.documents) == 5
+    assert "empty" in set(result.problems["doc_id"])
+
+
+def test_connect_gives_sql_views(tmp_path):
+    build(_raw_copy(tmp_path), tmp_path / "out", progress=False)
+    connection = connect(tmp_path / "out")
+    rows = connection.execute("select level, count(*) from documents group by level order by level").fetchall()
+    assert rows == [("市", 1), ("镇", 4)]
+    assert connection.execute("select count(*) from problems").fetchall()[0][0] >= 1
+
+
+def test_write_table_is_atomic_on_failure(tmp_path):
+    target = tmp_path / "t.parquet"
+    store.write_table(pd.DataFrame({"doc_id": ["a"]}), target)
+
+    class Unwritable(pd.DataFrame):
+        def to_parquet(self, *args, **kwargs):
+            raise OSError("disk full")
+
+    try:
+        store.write_table(Unwritable({"doc_id": ["b"]}), target)
+    except OSError:
+        pass
+    assert pd.read_parquet(target)["doc_id"].tolist() == ["a"]  # old table intact
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
