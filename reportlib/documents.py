@@ -235,8 +235,8 @@ def read_reports(
     Examples
     --------
     >>> documents = read_reports("data/raw")
-    >>> documents[["doc_id", "entity", "level", "report_year"]].head(2).to_string(index=False)
-    '                  doc_id entity level  report_year\\n000_aaf925eb580b3263    永乐镇     镇         2023\\n001_51acc513f15262cb    监利市     市         2021'
+    >>> documents[["entity", "level", "parent", "report_year"]].head(2).values.tolist()
+    [['永乐镇', '镇', '芮城县', 2023], ['监利市', '市', '荆州市', 2021]]
     """
     rows: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
