@@ -167,6 +167,8 @@ def remove_watermarks(text: str) -> str:
     '落实制度。'
     """
     text = _watermark_pattern().sub("", text)
+    if "www." not in text:  # the common case: no web address, nothing more to look for
+        return text
     seen: dict[str, int] = {}
     for match in _URL_WATERMARK.finditer(text):
         seen[match.group()] = seen.get(match.group(), 0) + 1

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from reportlib import clean
@@ -182,6 +182,7 @@ _PUBLISH_LABEL = re.compile(
 _NOT_PUBLISH_LABEL = re.compile(r"成\s*文\s*日\s*期|发\s*文\s*日\s*期|印发日期|生成日期")
 
 
+@lru_cache(maxsize=16)
 def _header_footer(text: str) -> tuple[list[str], list[str], str]:
     """Lines before the first prose line, lines after the last one, and the first prose line."""
     lines = text.split("\n")
@@ -381,6 +382,17 @@ _PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
 _ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
 
 
+@cache
+def _place_pattern(max_name: int) -> re.Pattern[str]:
+    suffixes = "|".join(re.escape(suffix) for suffix, _ in _suffixes())
+    return re.compile(rf"([{CJK}xX×某]{{2,{max_name}}}?)({suffixes})")
+
+
+@cache
+def _suffix_levels() -> dict[str, str]:
+    return dict(_suffixes())
+
+
 def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, int] | None:
     """A ``name + suffix`` at ``text[start:]``: the shortest name (2–8 chars) followed by a suffix.
 
@@ -391,25 +403,31 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     if text.startswith("州", start + 1) and _ORGAN_AFTER.match(text, start + 2):
         if re.fullmatch(f"[{CJK}]", text[start : start + 1]):
             return PlaceName(text[start : start + 2], "州"), start + 2
-    for length in range(2, max_name + 1):
-        name_end = start + length
-        if name_end > len(text):
-            return None
-        name = text[start:name_end]
-        if (
-            not re.fullmatch(f"[{CJK}xX×某]+", name)
-            or any(ch in _NOT_IN_NAME for ch in name)
-            or _NOT_IN_NAME_WORDS.search(name)
-        ):
-            return None
-        for suffix, level in _suffixes():
-            if text.startswith(suffix, name_end):
-                if suffix == "区" and text.startswith("区域", name_end):
-                    continue
-                return PlaceName(name + suffix, level), name_end + len(suffix)
-        # A bare 州 is a suffix only before an organ (巴州党委), not in 杭州/广州 as a word.
-        if text.startswith("州", name_end) and _ORGAN_AFTER.match(text, name_end + 1):
-            return PlaceName(name + "州", "州"), name_end + 1
+    match = _place_pattern(max_name).match(text, start)
+    if match is None:
+        return _bare_zhou(text, start, max_name=max_name)
+    name, suffix = match.group(1), match.group(2)
+    if any(ch in _NOT_IN_NAME for ch in name) or _NOT_IN_NAME_WORDS.search(name):
+        return None
+    if suffix == "区" and text.startswith("区域", match.start(2)):
+        return None
+    return PlaceName(name + suffix, _suffix_levels()[suffix]), match.end()
+
+
+@cache
+def _zhou_pattern(max_name: int) -> re.Pattern[str]:
+    return re.compile(rf"([{CJK}]{{2,{max_name}}}?)州")
+
+
+def _bare_zhou(text: str, start: int, *, max_name: int) -> tuple[PlaceName, int] | None:
+    """A bare 州 is a suffix only before an organ (巴音州党委), not in 杭州/广州 as a word."""
+    if "州" not in text[start : start + max_name + 1]:
+        return None
+    match = _zhou_pattern(max_name).match(text, start)
+    if match and _ORGAN_AFTER.match(text, match.end()):
+        name = match.group(1)
+        if not (any(ch in _NOT_IN_NAME for ch in name) or _NOT_IN_NAME_WORDS.search(name)):
+            return PlaceName(name + "州", "州"), match.end()
     return None
 
 
@@ -537,6 +555,9 @@ _BOUNDARY = re.compile(
 )
 
 
+_MENTION_SPAN = 4000
+
+
 def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -> int:
     """How sure a mention is a real name: a document title (《宝丰县…》), a chain, an organ."""
     weight = 1
@@ -547,6 +568,7 @@ def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -
     return weight
 
 
+@lru_cache(maxsize=16)
 def _mentions(text: str) -> list[tuple[list[PlaceName], str, int]]:
     """Place chains mentioned at name boundaries anywhere in the text (《X…》, after 在/据/,).
 
@@ -554,6 +576,9 @@ def _mentions(text: str) -> list[tuple[list[PlaceName], str, int]]:
     since a boundary word we do not know would otherwise glue itself to the name.
     """
     chains = []
+    # Superior organs and the report's own name are printed early; scanning the first pages
+    # keeps metadata fast on long reports.
+    text = text[:_MENTION_SPAN]
     for boundary in _BOUNDARY.finditer(text):
         chain, _, end = parse_place_chain(text, start=boundary.end(), max_name=4)
         if chain:

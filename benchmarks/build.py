@@ -1,0 +1,82 @@
+"""Time ``reportlib build`` on the development corpus replicated to >= 100 MB.
+
+Usage: ``python benchmarks/build.py [--megabytes 100] [--work benchmarks/.work]`` (or
+``make benchmark``). Prints MB/s for a cold build and for an unchanged re-run (served from the
+cache), the re-run's share of the cold time, the text path alone (read + clean + metadata, one
+core, no Parquet), and peak RSS.
+
+Each replica gets a unique trailing line so every file has its own sha256, as distinct real
+reports would; the text itself is the corpus's real pages and seed reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import shutil
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("d*.txt")) + sorted(
+    (ROOT / "data" / "raw").glob("*.txt")
+)
+
+
+def replicate(target_megabytes: float, folder: Path) -> tuple[int, int]:
+    """Write copies of the corpus into ``folder`` until it holds ``target_megabytes``."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    texts = [(path.stem, path.read_bytes()) for path in SOURCES]
+    n_files = n_bytes = copy = 0
+    while n_bytes < target_megabytes * 1e6:
+        batch = folder / f"batch{copy // 500:04d}"
+        batch.mkdir(exist_ok=True)
+        for stem, data in texts:
+            data = data + f"\n（第{copy}份副本）\n".encode()
+            (batch / f"{stem}_{copy:05d}.txt").write_bytes(data)
+            n_files += 1
+            n_bytes += len(data)
+        copy += 1
+    return n_files, n_bytes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--megabytes", type=float, default=100.0)
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work")
+    arguments = parser.parse_args()
+
+    from reportlib.documents import find_input_files, parse_file
+    from reportlib.store import build
+
+    raw, out = arguments.work / "raw", arguments.work / "processed"
+    n_files, n_bytes = replicate(arguments.megabytes, raw)
+    shutil.rmtree(out, ignore_errors=True)
+    megabytes = n_bytes / 1e6
+    print(f"machine: {platform.machine()} {platform.processor() or ''} "
+          f"python {platform.python_version()}, {n_files} files, {megabytes:.1f} MB")
+
+    sample = find_input_files(raw)[: max(1, n_files // 20)]
+    sample_bytes = sum(path.stat().st_size for path in sample)
+    started = time.perf_counter()
+    for path in sample:
+        parse_file(path)
+    seconds = time.perf_counter() - started
+    print(f"text path (read+clean+metadata, 1 core, {len(sample)} files): "
+          f"{sample_bytes / 1e6 / seconds:.2f} MB/s, {seconds / len(sample) * 1e3:.2f} ms/file")
+
+    cold = build(raw, out, progress=False)
+    print(f"cold build:   {cold.seconds:7.2f} s  {megabytes / cold.seconds:7.2f} MB/s  "
+          f"({cold.n_parsed} parsed)")
+    warm = build(raw, out, progress=False)
+    print(f"cached build: {warm.seconds:7.2f} s  {megabytes / warm.seconds:7.2f} MB/s  "
+          f"({warm.n_cached} from cache) = {warm.seconds / cold.seconds:.1%} of the cold build")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
