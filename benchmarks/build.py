@@ -56,8 +56,10 @@ def main() -> None:
     n_files, n_bytes = replicate(arguments.megabytes, raw)
     shutil.rmtree(out, ignore_errors=True)
     megabytes = n_bytes / 1e6
-    print(f"machine: {platform.machine()} {platform.processor() or ''} "
-          f"python {platform.python_version()}, {n_files} files, {megabytes:.1f} MB")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} "
+        f"python {platform.python_version()}, {n_files} files, {megabytes:.1f} MB"
+    )
 
     sample = find_input_files(raw)[: max(1, n_files // 20)]
     sample_bytes = sum(path.stat().st_size for path in sample)
@@ -65,15 +67,21 @@ def main() -> None:
     for path in sample:
         parse_file(path)
     seconds = time.perf_counter() - started
-    print(f"text path (read+clean+metadata, 1 core, {len(sample)} files): "
-          f"{sample_bytes / 1e6 / seconds:.2f} MB/s, {seconds / len(sample) * 1e3:.2f} ms/file")
+    print(
+        f"text path (read+clean+metadata, 1 core, {len(sample)} files): "
+        f"{sample_bytes / 1e6 / seconds:.2f} MB/s, {seconds / len(sample) * 1e3:.2f} ms/file"
+    )
 
     cold = build(raw, out, progress=False)
-    print(f"cold build:   {cold.seconds:7.2f} s  {megabytes / cold.seconds:7.2f} MB/s  "
-          f"({cold.n_parsed} parsed)")
+    print(
+        f"cold build:   {cold.seconds:7.2f} s  {megabytes / cold.seconds:7.2f} MB/s  "
+        f"({cold.n_parsed} parsed)"
+    )
     warm = build(raw, out, progress=False)
-    print(f"cached build: {warm.seconds:7.2f} s  {megabytes / warm.seconds:7.2f} MB/s  "
-          f"({warm.n_cached} from cache) = {warm.seconds / cold.seconds:.1%} of the cold build")
+    print(
+        f"cached build: {warm.seconds:7.2f} s  {megabytes / warm.seconds:7.2f} MB/s  "
+        f"({warm.n_cached} from cache) = {warm.seconds / cold.seconds:.1%} of the cold build"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MB")
 

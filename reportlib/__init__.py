@@ -5,8 +5,8 @@ from reportlib.documents import find_input_files, parse_file, read_reports
 from reportlib.errors import (
     BinaryFileError,
     EmptyFileError,
-    NoTextLayerError,
     NotAReportError,
+    NoTextLayerError,
     ReadError,
     ReportlibError,
     UnsupportedFormatError,

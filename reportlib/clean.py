@@ -63,8 +63,11 @@ def normalize_newlines(text: str) -> str:
     >>> normalize_newlines("一\r\n二\r三")
     '一\n二\n三'
     """
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace(
-        "\u2029", "\n"
+    return (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n")
     )
 
 
@@ -82,7 +85,11 @@ def normalize_width(text: str) -> str:
 
 
 # Pinyin glosses that some big5 gateway copies insert after a character: 領(lǐng)導.
-_PINYIN_GLOSS = re.compile(r"(?<=[" + CJK + r"])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+_PINYIN_GLOSS = re.compile(
+    r"(?<=["
+    + CJK
+    + r"])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)"
+)
 
 
 def remove_pinyin_glosses(text: str) -> str:
@@ -179,7 +186,9 @@ def remove_watermarks(text: str) -> str:
 
 
 _SPACE_RUN = re.compile(r"[ \t\f\v]+")
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’]) (?=[{CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’])")
+_SPACE_BETWEEN_CJK = re.compile(
+    f"(?<=[{CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’]) (?=[{CJK}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’])"
+)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -232,10 +241,12 @@ def _is_chrome_words_line(line: str) -> bool:
     tokens = [t.strip(":：") for t in _SEPARATORS.split(line)]
     tokens = [t for t in tokens if t]
     words = _chrome_words()
-    return bool(tokens) and all(t in words or _COUNTER.fullmatch(t) for t in tokens) or not tokens
+    return (bool(tokens) and all(t in words or _COUNTER.fullmatch(t) for t in tokens)) or not tokens
 
 
-_BREADCRUMB_START = re.compile(r"^\s*(?:您?(?:当前|现在)?(?:所在)?的?位置|当前位置|所在位置)\s*[:：]?")
+_BREADCRUMB_START = re.compile(
+    r"^\s*(?:您?(?:当前|现在)?(?:所在)?的?位置|当前位置|所在位置)\s*[:：]?"
+)
 _BREADCRUMB_ARROWS = re.compile(r"[>＞»›→]")
 
 
@@ -263,7 +274,7 @@ def _metadata_label_pattern() -> re.Pattern[str]:
 
 
 def _is_metadata_line(line: str) -> bool:
-    """"时间:2024-03-01 信息来源:… 浏览次数:", "[ 索引号 ] … [ 发文字号 ]", "• 主题分类: 政务公开"."""
+    """ "时间:2024-03-01 信息来源:… 浏览次数:", "[ 索引号 ] … [ 发文字号 ]", "• 主题分类: 政务公开"."""
     if "。" in line or len(line) > 200:
         return False
     labels = _metadata_label_pattern().findall(line)
@@ -283,7 +294,9 @@ _FOOTER_MARKS = re.compile(
 )
 _ORGAN_END = re.compile(r"(?:人民政府|委员会|办事处|党委|党工委|政府|党组)$")
 _TITLE_WORDS = re.compile(r"报告|总结|情况|工作|法治")
-_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]\s*[^_|｜]*?){0,3}[_|｜-]\s*[^_|｜]*(?:网站|门户|政府网|网)\s*$")
+_SITE_SUFFIX = re.compile(
+    r"\s*(?:[_|｜]\s*[^_|｜]*?){0,3}[_|｜-]\s*[^_|｜]*(?:网站|门户|政府网|网)\s*$"
+)
 _TRAILING_DATE = re.compile(r"\s+\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 
 
@@ -327,7 +340,11 @@ def _drop_repeated_title_lines(lines: list[str]) -> list[str]:
     compact = [_compact(line) for line in lines]
     for i, line in enumerate(lines):
         later = [c for c in compact[i + 1 :] if c]
-        joined = ["".join(later[j:k]) for j in range(len(later)) for k in range(j + 1, min(j + 4, len(later) + 1))]
+        joined = [
+            "".join(later[j:k])
+            for j in range(len(later))
+            for k in range(j + 1, min(j + 4, len(later) + 1))
+        ]
         if compact[i] and compact[i] in joined:
             continue
         kept.append(line)

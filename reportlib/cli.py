@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reportlib {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="read data/raw and write data/processed/*.parquet")
-    build.add_argument("--raw", default="data/raw", help="folder of raw reports (default: data/raw)")
+    build.add_argument(
+        "--raw", default="data/raw", help="folder of raw reports (default: data/raw)"
+    )
     build.add_argument(
         "--out", default="data/processed", help="output folder (default: data/processed)"
     )

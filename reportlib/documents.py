@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reportlib import clean, metadata, readers
-from reportlib.version import __version__
+from reportlib import clean, metadata, readers, version
 from reportlib.errors import NotAReportError, ReportlibError
 
 __all__ = [
@@ -173,13 +172,12 @@ def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
         "n_chars": len(text),
         "entity_source": meta.evidence.get("entity", ""),
         "parent_source": meta.evidence.get("parent", ""),
-        "reportlib_version": __version__,
+        "reportlib_version": version.parser_version(),
     }
     problems = [
         _problem(doc_id, path, raw.sha256, "metadata", f"{path}: {name} not found in the text")
         for name in _REPORTED_FIELDS
-        if row.get(name) in (None, "")
-        and not (name == "parent" and row.get("level") == "省")
+        if row.get(name) in (None, "") and not (name == "parent" and row.get("level") == "省")
     ]
     return ParsedFile(row, problems)
 

@@ -116,8 +116,22 @@ class Metadata:
 
 # --- dates ------------------------------------------------------------------------------------
 
-_CHINESE_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-                   "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def _chinese_number(text: str) -> int | None:
@@ -126,8 +140,8 @@ def _chinese_number(text: str) -> int | None:
         return int("".join(str(_CHINESE_DIGITS[ch]) for ch in text))
     if "十" in text:
         tens, _, ones = text.partition("十")
-        tens_value = _CHINESE_DIGITS.get(tens, None) if tens else 1
-        ones_value = _CHINESE_DIGITS.get(ones, None) if ones else 0
+        tens_value = _CHINESE_DIGITS.get(tens) if tens else 1
+        ones_value = _CHINESE_DIGITS.get(ones) if ones else 0
         if tens_value is None or ones_value is None:
             return None
         return tens_value * 10 + ones_value
@@ -189,7 +203,9 @@ def _header_footer(text: str) -> tuple[list[str], list[str], str]:
     prose = [
         i
         for i, line in enumerate(lines)
-        if clean.is_prose(line) and not clean._is_furniture(line) and not clean._is_metadata_line(line)
+        if clean.is_prose(line)
+        and not clean._is_furniture(line)
+        and not clean._is_metadata_line(line)
     ]
     if not prose:
         return lines[:40], [], ""
@@ -243,7 +259,10 @@ def find_signed_date(report: str) -> str | None:
     """
     tail = [line.strip() for line in report.strip().split("\n")[-6:] if line.strip()]
     for line in reversed(tail):
-        if re.fullmatch(rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日)", line):
+        if re.fullmatch(
+            rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日)",
+            line,
+        ):
             return parse_date(line)
         if clean.is_prose(line):
             break
@@ -255,7 +274,9 @@ def find_signed_date(report: str) -> str | None:
 _TITLE_END = re.compile(r"(?:报告|总结|汇报)(?:[(（][^)）]{0,12}[)）])?$")
 _TITLE_TOPIC = re.compile(r"法治|依法行政|法制")
 _HEADLINE = re.compile(r"[?？!！]|发布|公布|出炉|印发")
-_ORGAN_END = re.compile(r"(?:人民政府|委员会|办事处|党委|党工委|政府|党组|局|厅|部|市委|县委|区委)$")
+_ORGAN_END = re.compile(
+    r"(?:人民政府|委员会|办事处|党委|党工委|政府|党组|局|厅|部|市委|县委|区委)$"
+)
 
 
 def _title_lines(page: str) -> list[str]:
@@ -279,8 +300,11 @@ def _title_blocks(lines: list[str]) -> list[str]:
         if not (_TITLE_END.search(line) and len(line) <= 90):
             continue
         start = i
-        while start - 1 > used and not _TITLE_END.search(lines[start - 1]) and len(lines[start - 1]) <= 40 and (
-            _ORGAN_END.search(lines[start - 1]) or _TITLE_TOPIC.search(lines[start - 1])
+        while (
+            start - 1 > used
+            and not _TITLE_END.search(lines[start - 1])
+            and len(lines[start - 1]) <= 40
+            and (_ORGAN_END.search(lines[start - 1]) or _TITLE_TOPIC.search(lines[start - 1]))
         ):
             start -= 1
         text = lines[start]
@@ -400,9 +424,12 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     """
     if _ORGAN_AFTER.match(text, start):
         return None
-    if text.startswith("州", start + 1) and _ORGAN_AFTER.match(text, start + 2):
-        if re.fullmatch(f"[{CJK}]", text[start : start + 1]):
-            return PlaceName(text[start : start + 2], "州"), start + 2
+    if (
+        text.startswith("州", start + 1)
+        and _ORGAN_AFTER.match(text, start + 2)
+        and re.fullmatch(f"[{CJK}]", text[start : start + 1])
+    ):
+        return PlaceName(text[start : start + 2], "州"), start + 2
     match = _place_pattern(max_name).match(text, start)
     if match is None:
         return _bare_zhou(text, start, max_name=max_name)
@@ -473,7 +500,7 @@ def parse_place_chain(
 
 
 def _bare_level_department(text: str) -> str:
-    """"市市场监管局" → "市场监管局": a department after a bare level word ("the city's")."""
+    """ "市市场监管局" → "市场监管局": a department after a bare level word ("the city's")."""
     found = re.match(r"(?:省|市|州|区|县|旗|镇|乡)(?=\S)", text)
     if found:
         department = _department_pattern().match(text, found.end())
@@ -503,7 +530,9 @@ _SELF_LEVEL = re.compile(
     r"(?:我|全|本)(省|市|州|区|县|旗|镇|乡|街道)|我(局|厅|部)|"
     r"(?:现将|^\s*(?:19|20)\d{2}\s*年[,，]?\s*)(省|市|州|区|县|旗)(?:人民)?政府"
 )
-_SOURCE_FIELD = re.compile(r"(?:信息来源|来源|发布机构|机构名称|发布单位)\s*[\]】|｜]?\s*[:：]?\s*[|｜]?\s*")
+_SOURCE_FIELD = re.compile(
+    r"(?:信息来源|来源|发布机构|机构名称|发布单位)\s*[\]】|｜]?\s*[:：]?\s*[|｜]?\s*"
+)
 _SITE_NAME = re.compile(rf"([{CJK}]{{2,20}}?)(?:人民政府)?(?:门户)?(?:网站|政府网|门户)")
 
 
@@ -582,7 +611,13 @@ def _mentions(text: str) -> list[tuple[list[PlaceName], str, int]]:
     for boundary in _BOUNDARY.finditer(text):
         chain, _, end = parse_place_chain(text, start=boundary.end(), max_name=4)
         if chain:
-            chains.append((chain, text[end : end + 4], _mention_weight(text, boundary.end(), chain, text[end : end + 4])))
+            chains.append(
+                (
+                    chain,
+                    text[end : end + 4],
+                    _mention_weight(text, boundary.end(), chain, text[end : end + 4]),
+                )
+            )
     return chains
 
 
@@ -610,7 +645,9 @@ def _level_of(name: str) -> str:
     return "州" if name.endswith("州") else ""
 
 
-def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: str, report: str) -> tuple[str, str]:
+def _find_parent(
+    entity: str, level: str, candidates: list[_Candidate], page: str, report: str
+) -> tuple[str, str]:
     allowed = _PARENT_LEVELS.get(level, ())
     # 1. the place printed before the entity in a trusted chain (title, signature, source)
     for candidate in candidates:
@@ -632,7 +669,12 @@ def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: st
         # 3. the site the page is published on: "海丰县人民政府门户网站"
         for site in _SITE_NAME.finditer(line):
             chain, _, _ = parse_place_chain(site.group(1))
-            if chain and chain[-1].name != entity and chain[-1].level in allowed and _RANK.get(chain[-1].level, 9) < _RANK.get(level, 9):
+            if (
+                chain
+                and chain[-1].name != entity
+                and chain[-1].level in allowed
+                and _RANK.get(chain[-1].level, 9) < _RANK.get(level, 9)
+            ):
                 return chain[-1].name, "site"
         # 4. a source/publisher field naming an organ above the entity
         for field_match in _SOURCE_FIELD.finditer(line):
@@ -652,7 +694,11 @@ def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: st
         # organ that leads the town ("在廉江市委、市政府的领导下") tells which.
         if _RANK.get(level, 0) == 3 and place.level == "市" and not _ORGAN_AFTER.match(after):
             continue
-        if level == "市" and place.level == "市" and not re.match(r"人民政府|政府|市委|委|关于", after):
+        if (
+            level == "市"
+            and place.level == "市"
+            and not re.match(r"人民政府|政府|市委|委|关于", after)
+        ):
             continue
         scores[place.name] += weight
     # One weak mention ("…的典范城区") is not enough: empty beats a wrong parent.
@@ -662,9 +708,10 @@ def _find_parent(entity: str, level: str, candidates: list[_Candidate], page: st
     #    or a municipality (上海) for its districts and counties.
     for short, full in _provinces().items():
         is_municipality = full.endswith("市")
-        if (_RANK.get(level) == 1 and not is_municipality) or (_RANK.get(level) == 2 and is_municipality):
-            if re.search(rf"(?:考察|视察|法治|对){short}|{short}(?:省|市委|市人民政府)", report):
-                return full, "province"
+        if ((_RANK.get(level) == 1 and not is_municipality) or (
+            _RANK.get(level) == 2 and is_municipality
+        )) and re.search(rf"(?:考察|视察|法治|对){short}|{short}(?:省|市委|市人民政府)", report):
+            return full, "province"
     return "", ""
 
 
@@ -713,7 +760,9 @@ def infer_metadata(page: str, report: str) -> Metadata:
             if level != "部门":
                 meta.entity = _resolve_name(level, report)
             meta.evidence["entity"] = "self-reference"
-    if _PLACEHOLDER.match(meta.entity[: -len(meta.level)] if meta.level and meta.entity.endswith(meta.level) else ""):
+    if _PLACEHOLDER.match(
+        meta.entity[: -len(meta.level)] if meta.level and meta.entity.endswith(meta.level) else ""
+    ):
         meta.entity = ""  # an anonymised template: "xx市人民政府" tells the level, not the name
     if meta.entity and not meta.level:
         meta.level = _level_of(meta.entity)

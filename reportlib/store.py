@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportlib import documents as documents_module
-from reportlib.version import __version__
+from reportlib import version
 
 __all__ = ["BuildResult", "build", "connect", "summarize", "write_table"]
 
@@ -51,7 +51,9 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".parquet.tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}-", suffix=".parquet.tmp", dir=path.parent
+    )
     os.close(handle)
     try:
         frame.to_parquet(temporary, index=False)
@@ -71,7 +73,7 @@ def _sha256(path: Path) -> str:
 
 
 def _previous(out_dir: Path) -> tuple[dict[str, dict], dict[str, list[dict]]]:
-    """Rows of the previous build by sha256, if it was made by this reportlib version."""
+    """Rows of the previous build by sha256, if made by this parser version (code + patterns)."""
     documents_path, problems_path = out_dir / "documents.parquet", out_dir / "problems.parquet"
     if not documents_path.exists() or not problems_path.exists():
         return {}, {}
@@ -82,7 +84,7 @@ def _previous(out_dir: Path) -> tuple[dict[str, dict], dict[str, list[dict]]]:
         return {}, {}
     if "reportlib_version" not in old_documents or "sha256" not in old_problems:
         return {}, {}
-    old_documents = old_documents[old_documents["reportlib_version"] == __version__]
+    old_documents = old_documents[old_documents["reportlib_version"] == version.parser_version()]
     rows = {row["sha256"]: row for row in old_documents.to_dict("records")}
     problems: dict[str, list[dict]] = {}
     for row in old_problems.to_dict("records"):
@@ -139,8 +141,10 @@ def build(
                 {**row, "doc_id": ids[path], "source_path": str(path)}
                 for row in cached_problems.get(digest, [])
             ]
-        elif digest and digest in cached_problems and not any(
-            row["stage"] == "metadata" for row in cached_problems[digest]
+        elif (
+            digest
+            and digest in cached_problems
+            and not any(row["stage"] == "metadata" for row in cached_problems[digest])
         ):
             # a file that failed before fails again: reuse its problem rows
             problems += [
@@ -197,7 +201,9 @@ def summarize(result: BuildResult) -> str:
         failed = problems[problems["stage"] != "metadata"]
         for message in failed["message"].head(10):
             lines.append(f"  - {message}")
-        lines.append("  (all problems: problems.parquet, or reportlib.connect(out).execute('from problems').df())")
+        lines.append(
+            "  (all problems: problems.parquet, or reportlib.connect(out).execute('from problems').df())"
+        )
     else:
         lines += ["", "No problems."]
     return "\n".join(lines)

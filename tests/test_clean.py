@@ -55,7 +55,16 @@ def test_corpus_prose_survives_cleaning(path):
 
 def test_seed_000_page_chrome_is_removed():
     cleaned = clean.clean_text((RAW / "000_aaf925eb580b3263.txt").read_text(encoding="utf-8"))
-    for chrome in ("无障碍浏览", "登录", "注册", "网站支持IPv6", "打印本页", "关闭窗口", "浏览次数", "字体大小"):
+    for chrome in (
+        "无障碍浏览",
+        "登录",
+        "注册",
+        "网站支持IPv6",
+        "打印本页",
+        "关闭窗口",
+        "浏览次数",
+        "字体大小",
+    ):
         assert chrome not in cleaned
     assert cleaned.startswith("永乐镇人民政府\n2023年度法治政府建设工作报告")
 

@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 
 import pandas as pd
 
@@ -7,8 +8,20 @@ from reportlib.documents import DOCUMENT_COLUMNS, assign_doc_ids, find_input_fil
 from tests.conftest import RAW
 
 CONTRACT = [
-    "doc_id", "source_path", "sha256", "format", "encoding", "entity", "level", "parent",
-    "report_year", "publish_date", "signed_date", "title", "text", "n_chars",
+    "doc_id",
+    "source_path",
+    "sha256",
+    "format",
+    "encoding",
+    "entity",
+    "level",
+    "parent",
+    "report_year",
+    "publish_date",
+    "signed_date",
+    "title",
+    "text",
+    "n_chars",
 ]
 
 
@@ -31,7 +44,7 @@ def test_sha256_is_of_raw_bytes():
 
     documents = read_reports(RAW)
     for row in documents.itertuples():
-        assert row.sha256 == hashlib.sha256(open(row.source_path, "rb").read()).hexdigest()
+        assert row.sha256 == hashlib.sha256(Path(row.source_path).read_bytes()).hexdigest()
 
 
 def test_bad_files_become_problems_and_the_rest_is_built(tmp_path):
@@ -39,7 +52,9 @@ def test_bad_files_become_problems_and_the_rest_is_built(tmp_path):
         shutil.copy(seed, tmp_path / seed.name)
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 40)
-    (tmp_path / "menu.txt").write_text("首页 | 政务公开 | 互动交流\n打印本页 关闭窗口\n", encoding="utf-8")
+    (tmp_path / "menu.txt").write_text(
+        "首页 | 政务公开 | 互动交流\n打印本页 关闭窗口\n", encoding="utf-8"
+    )
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     documents = read_reports(tmp_path)
     problems = documents.attrs["problems"]

@@ -22,7 +22,9 @@ SEEDS = {
 @pytest.mark.parametrize("doc_id", sorted(SEEDS))
 def test_seed_metadata(doc_id):
     row = parse_file(RAW / f"{doc_id}.txt").row
-    got = tuple(row[k] for k in ("entity", "level", "parent", "report_year", "publish_date", "signed_date"))
+    got = tuple(
+        row[k] for k in ("entity", "level", "parent", "report_year", "publish_date", "signed_date")
+    )
     assert got == SEEDS[doc_id]
 
 
@@ -93,7 +95,10 @@ def test_parse_date_reads_five_formats(text, expected):
 def test_publish_date_is_not_the_written_date():
     page = "[ 成文日期 ] 2026-01-20 [ 发布日期 ] 2026-01-27\n" + "正文" * 30
     assert metadata.find_publish_date(page) == "2026-01-27"
-    page = "成文日期: | 2025-02-10 |\n" + "2024年,汤头街道在区委、区政府的坚强领导下,紧密围绕区委中心工作大局。"
+    page = (
+        "成文日期: | 2025-02-10 |\n"
+        + "2024年,汤头街道在区委、区政府的坚强领导下,紧密围绕区委中心工作大局。"
+    )
     assert metadata.find_publish_date(page) is None
 
 
@@ -104,7 +109,10 @@ def test_date_in_body_is_not_a_publish_date():
 
 def test_title_split_over_lines_with_issuer_lines():
     meta = _infer("d019.txt")
-    assert meta.title == "中共重庆市荣昌区吴家镇委员会 重庆市荣昌区吴家镇人民政府 关于2025年法治政府建设情况的报告"
+    assert (
+        meta.title
+        == "中共重庆市荣昌区吴家镇委员会 重庆市荣昌区吴家镇人民政府 关于2025年法治政府建设情况的报告"
+    )
     assert (meta.entity, meta.parent) == ("吴家镇", "荣昌区")
 
 
