@@ -210,6 +210,8 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030"})
 # Supersets to try when the detected codec rejects some bytes further into the file
 # (Big5 files routinely contain Microsoft or HKSCS extension characters).
 _FALLBACK_CODECS: dict[str, tuple[str, ...]] = {"big5": ("cp950", "big5hkscs")}
+# Declared charsets that decode any bytes and so prove nothing about them.
+_WEAK_DECLARATIONS = frozenset({"iso8859-1", "cp1252"})
 
 _NON_SPACE = re.compile(r"\S")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
@@ -339,7 +341,7 @@ def _decode_declared_or_detected(
     data: bytes, sample: bytes, path: Path, declared: str | None
 ) -> tuple[str, str]:
     """Decode non-UTF-8 bytes: the declared charset if it fits, else a detected one."""
-    if declared is not None:
+    if declared is not None and _is_trustworthy_declaration(declared):
         decoded = _try_decode(data, declared)
         if decoded is not None:
             return decoded
@@ -371,6 +373,20 @@ def _decode_declared_or_detected(
     )
 
 
+def _is_trustworthy_declaration(declared: str) -> bool:
+    """Whether a declared charset is worth trying before detection.
+
+    Latin-1/Windows-1252 decode any bytes, so a page wrongly declaring them (a common
+    CMS default) would silently become mojibake; detection decides instead. A UTF-16/32
+    declaration cannot be right for bytes without NULs.
+    """
+    try:
+        name = _normalise_encoding(declared)
+    except LookupError:
+        return False  # an unknown charset name is just ignored
+    return name not in _WEAK_DECLARATIONS and not name.startswith(("utf-16", "utf-32"))
+
+
 def _detect_encoding(data: bytes) -> str | None:
     """Ask charset_normalizer for the most plausible codec, normalised; ``None`` if none."""
     match = from_bytes(data).best()
@@ -400,12 +416,7 @@ def _normalise_encoding(name: str) -> str:
 
 def _try_decode(data: bytes, encoding: str) -> tuple[str, str] | None:
     """Decode strictly with *encoding* or one of its supersets; ``None`` if none fits."""
-    try:
-        encoding = _normalise_encoding(encoding)
-    except LookupError:
-        return None  # an unknown declared charset is just ignored
-    if encoding.startswith(("utf-16", "utf-32")):
-        return None  # no NULs in the sample, so a UTF-16/32 declaration is wrong
+    encoding = _normalise_encoding(encoding)
     for candidate in (encoding, *_FALLBACK_CODECS.get(encoding, ())):
         try:
             return data.decode(candidate), candidate
@@ -622,6 +633,10 @@ def _is_breadcrumb_trail(el: HtmlElement) -> bool:
     """A short block reading "首页 > 政务公开 > …" (the links are separate text nodes)."""
     if el.tag not in _BLOCK_TAGS or el.tag == "li":
         return False
+    # Cheap test first: itertext is lazy, text_content builds the whole subtree's text.
+    first = next((t for t in el.itertext() if t.strip()), "")
+    if not first.lstrip().startswith("首页"):
+        return False
     text = el.text_content()
     return len(text) <= _KEEP_TEXT_MAX_CHARS and _BREADCRUMB_TRAIL.match(text) is not None
 
@@ -802,7 +817,9 @@ def _docx_table_lines(tbl: etree._Element) -> Iterable[str]:
     """Yield each table row as ``cell | cell``; nested tables are flattened into cells."""
     for tr in tbl.iterchildren(qn("w:tr")):
         cells = [
-            " ".join(_docx_paragraph_text(p) for p in tc.iter(qn("w:p"))).replace("\n", " ")
+            " ".join(t for p in tc.iter(qn("w:p")) if (t := _docx_paragraph_text(p))).replace(
+                "\n", " "
+            )
             for tc in tr.iterchildren(qn("w:tc"))
         ]
         if any(c.strip() for c in cells):
