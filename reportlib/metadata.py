@@ -280,16 +280,19 @@ _ORGAN_END = re.compile(
 
 
 def _title_lines(page: str) -> list[str]:
+    """Header lines that may belong to a title; a page <title> ("…_某某人民政府门户网站") is
+    moved after the others, because the title printed on the page is the one we want."""
     header, _, _ = _header_footer(page)
-    kept = []
+    kept, page_titles = [], []
     for line in header:
         cleaned = clean._clean_header_line(line)
         if cleaned is None:
             continue
         cleaned = clean.normalize_whitespace(cleaned)
         if cleaned and not cleaned.endswith((":", "：")) and not clean.is_prose(cleaned):
-            kept.append(cleaned)
-    return kept
+            is_page_title = ("_" in line or "｜" in line) and clean._SITE_SUFFIX.search(line)
+            (page_titles if is_page_title else kept).append(cleaned)
+    return kept + page_titles
 
 
 def _title_blocks(lines: list[str]) -> list[str]:
@@ -708,9 +711,10 @@ def _find_parent(
     #    or a municipality (上海) for its districts and counties.
     for short, full in _provinces().items():
         is_municipality = full.endswith("市")
-        if ((_RANK.get(level) == 1 and not is_municipality) or (
-            _RANK.get(level) == 2 and is_municipality
-        )) and re.search(rf"(?:考察|视察|法治|对){short}|{short}(?:省|市委|市人民政府)", report):
+        if (
+            (_RANK.get(level) == 1 and not is_municipality)
+            or (_RANK.get(level) == 2 and is_municipality)
+        ) and re.search(rf"(?:考察|视察|法治|对){short}|{short}(?:省|市委|市人民政府)", report):
             return full, "province"
     return "", ""
 

@@ -92,3 +92,32 @@ def test_doc_id_collisions_are_disambiguated(tmp_path):
     paths = [tmp_path / "r.txt", tmp_path / "r.html", tmp_path / "q.txt"]
     ids = assign_doc_ids(paths)
     assert len(set(ids.values())) == 3 and ids[tmp_path / "q.txt"] == "q"
+
+
+def test_saved_web_page_in_gbk_gives_body_and_metadata(tmp_path):
+    """A portal page around seed 000's paragraphs: menus, breadcrumb, share bar, sidebar, footer."""
+    lines = (RAW / "000_aaf925eb580b3263.txt").read_text(encoding="utf-8").split("\n")
+    paragraphs = [line.strip() for line in lines if len(line.strip()) > 30][2:]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (
+        '<html><head><meta charset="gbk"><title>永乐镇2023年度法治政府建设工作报告_芮城县人民政府门户网站'
+        '</title></head><body><div class="top-bar"><a>无障碍浏览</a> | <a>登录</a> | <a>注册</a></div>'
+        '<div class="nav"><ul><li>首页</li><li>政务公开</li><li>互动交流</li></ul></div>'
+        '<div class="breadcrumb">您当前所在位置：<a>首页</a> &gt; <a>政务公开</a> &gt; <a>法治政府建设</a></div>'
+        "<div class='article'><h1>永乐镇人民政府2023年度法治政府建设工作报告</h1><div class='info'>"
+        "<span>发布时间：2024-03-01</span> <span>信息来源：芮城县永乐镇人民政府</span> <span>浏览次数：123</span>"
+        f"</div><div class='content'>{body}</div><div class='share'>分享到：<a>微信</a><a>微博</a></div>"
+        "<div>【打印本页】【关闭窗口】</div></div><div class='sidebar'><h3>热点新闻</h3><ul><li>县长调研春耕工作"
+        "</li></ul></div><div class='footer'>版权所有：芮城县人民政府 晋ICP备12345678号</div>"
+        "<script>var x=1;</script></body></html>"
+    )
+    (tmp_path / "yongle.html").write_bytes(html.encode("gb18030"))
+    row = read_reports(tmp_path).iloc[0]
+    assert (row["format"], row["encoding"]) == ("html", "gb18030")
+    assert (row["entity"], row["level"], row["parent"]) == ("永乐镇", "镇", "芮城县")
+    assert (row["report_year"], row["publish_date"]) == (2023, "2024-03-01")
+    assert row["title"] == "永乐镇人民政府2023年度法治政府建设工作报告"
+    for paragraph in paragraphs:
+        assert paragraph in row["text"]
+    for chrome in ("无障碍浏览", "政务公开", "分享到", "热点新闻", "版权所有", "浏览次数", "var x"):
+        assert chrome not in row["text"]
