@@ -30,7 +30,8 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check reportlib tests benchmarks
 	$(BIN)/ruff format --check reportlib tests benchmarks
 
-benchmark: $(STAMP) ## time `reportlib build` on the dev corpus replicated to 100 MB (cold and cached)
+benchmark: $(STAMP) ## time `reportlib build` on the dev corpus replicated to 100 MB; metadata accuracy
+	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/build.py
 
 clean: ## remove built tables and caches (never data/raw)
