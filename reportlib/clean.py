@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 __all__ = [
+    "clean_header_line",
     "clean_text",
+    "is_page_title",
     "is_prose",
     "is_traditional",
     "normalize_newlines",
@@ -30,6 +32,7 @@ __all__ = [
     "normalize_width",
     "remove_pinyin_glosses",
     "remove_watermarks",
+    "split_page",
     "strip_chrome",
     "to_simplified",
 ]
@@ -310,8 +313,9 @@ def _is_furniture(line: str) -> bool:
     return _is_chrome_words_line(line) or _is_breadcrumb(line)
 
 
-def _clean_header_line(line: str) -> str | None:
-    """Return the header line to keep (possibly trimmed) or None to drop it."""
+def clean_header_line(line: str) -> str | None:
+    """A page-header line as kept in the report (site suffix and time stamp trimmed), or None
+    when the line is page chrome (menus, breadcrumbs, metadata grid, bare dates)."""
     if _is_furniture(line) or _is_metadata_line(line) or _BARE_DATE.match(line):
         return None
     if _FOOTER_MARKS.search(line):
@@ -356,6 +360,36 @@ def _drop_repeated_title_lines(lines: list[str]) -> list[str]:
     return kept
 
 
+@lru_cache(maxsize=16)
+def split_page(text: str) -> tuple[tuple[str, ...], int | None, int | None]:
+    """Split a page into lines and find its first and last prose line.
+
+    Lines before the first prose line are the page header, lines after the last one the
+    footer. Cached, because cleaning and metadata both need the split of the same page.
+
+    Examples
+    --------
+    >>> page = "首页 > 政务公开 > 法治政府建设\\n2023年,镇党委坚持依法行政,严格规范公正文明执法,推进法治政府建设。"
+    >>> split_page(page)[1:]
+    (1, 1)
+    """
+    lines = tuple(text.split("\n"))
+    # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
+    prose = [
+        i
+        for i, line in enumerate(lines)
+        if is_prose(line) and not _is_furniture(line) and not _is_metadata_line(line)
+    ]
+    if not prose:
+        return lines, None, None
+    return lines, prose[0], prose[-1]
+
+
+def is_page_title(line: str) -> bool:
+    """A browser <title> such as "…报告_街镇园区文件_上海市宝山区人民政府门户网站"."""
+    return ("_" in line or "｜" in line) and _SITE_SUFFIX.search(line) is not None
+
+
 def strip_chrome(text: str) -> str:
     """Remove web-page chrome around and inside a report.
 
@@ -375,18 +409,11 @@ def strip_chrome(text: str) -> str:
     <BLANKLINE>
     2023年永乐镇在县委、县政府的正确领导下,严格履行职能,推动政府各项工作全面纳入法治轨道。
     """
-    lines = text.split("\n")
-    # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
-    prose = [
-        i
-        for i, line in enumerate(lines)
-        if is_prose(line) and not _is_furniture(line) and not _is_metadata_line(line)
-    ]
-    if not prose:
-        kept = [_clean_header_line(line) for line in lines]
+    lines, first, last = split_page(text)
+    if first is None or last is None:
+        kept = [clean_header_line(line) for line in lines]
         return normalize_whitespace("\n".join(line for line in kept if line is not None))
-    first, last = prose[0], prose[-1]
-    header = [c for line in lines[:first] if (c := _clean_header_line(line)) is not None]
+    header = [c for line in lines[:first] if (c := clean_header_line(line)) is not None]
     header = _drop_repeated_title_lines([line for line in header if line.strip()])
     body = [
         line

@@ -196,20 +196,12 @@ _PUBLISH_LABEL = re.compile(
 _NOT_PUBLISH_LABEL = re.compile(r"成\s*文\s*日\s*期|发\s*文\s*日\s*期|印发日期|生成日期")
 
 
-@lru_cache(maxsize=16)
 def _header_footer(text: str) -> tuple[list[str], list[str], str]:
     """Lines before the first prose line, lines after the last one, and the first prose line."""
-    lines = text.split("\n")
-    prose = [
-        i
-        for i, line in enumerate(lines)
-        if clean.is_prose(line)
-        and not clean._is_furniture(line)
-        and not clean._is_metadata_line(line)
-    ]
-    if not prose:
-        return lines[:40], [], ""
-    return lines[: prose[0]], lines[prose[-1] + 1 :], lines[prose[0]]
+    lines, first, last = clean.split_page(text)
+    if first is None or last is None:
+        return list(lines[:40]), [], ""
+    return list(lines[:first]), list(lines[last + 1 :]), lines[first]
 
 
 def find_publish_date(page: str) -> str | None:
@@ -285,13 +277,12 @@ def _title_lines(page: str) -> list[str]:
     header, _, _ = _header_footer(page)
     kept, page_titles = [], []
     for line in header:
-        cleaned = clean._clean_header_line(line)
+        cleaned = clean.clean_header_line(line)
         if cleaned is None:
             continue
         cleaned = clean.normalize_whitespace(cleaned)
         if cleaned and not cleaned.endswith((":", "：")) and not clean.is_prose(cleaned):
-            is_page_title = ("_" in line or "｜" in line) and clean._SITE_SUFFIX.search(line)
-            (page_titles if is_page_title else kept).append(cleaned)
+            (page_titles if clean.is_page_title(line) else kept).append(cleaned)
     return kept + page_titles
 
 
@@ -675,8 +666,6 @@ def _find_parent(
             index = names.index(entity)
             if index > 0 and chain[index - 1].level in allowed:
                 return chain[index - 1].name, "chain"
-        elif level == "部门" and chain:
-            continue
     header, _, _ = _header_footer(page)
     for line in header:
         # 3. the site the page is published on: "海丰县人民政府门户网站"
