@@ -571,24 +571,29 @@ def _candidates(report: str, page: str, title: str, headline: str) -> list[_Cand
     return found
 
 
-_BOUNDARY = re.compile(
-    rf"(?:^|[《“\"(（,，。、；;:：\s>|_]|(?<=\d)年度?|在|由|据|和|及|与|对|向|的|宣传|落实|贯彻|"
-    rf"根据|按照|围绕|印发|出台|制定|学习)(?=[{CJK}])",
-    re.M,
+# What may stand right before a place name: punctuation, a line start, a year ("2024年杨浦区"),
+# or a short word that is never part of a name.
+_BOUNDARY_CHARS = frozenset('《“"(（,，。、；;:：>|_ \t\n在由据和及与对向的')
+_BOUNDARY_WORDS = frozenset(
+    ("宣传", "落实", "贯彻", "根据", "按照", "围绕", "印发", "出台", "制定", "学习")
 )
-
-
 _MENTION_SPAN = 4000
 
 
 @cache
-def _boundary_before_place() -> re.Pattern[str]:
-    """``_BOUNDARY`` that is followed within eight characters by a place suffix: the regex engine
-    skips the many boundaries that cannot start a place name, which is most of them."""
+def _suffix_search() -> re.Pattern[str]:
     suffixes = "|".join(re.escape(suffix) for suffix, _ in _suffixes())
-    return re.compile(
-        _BOUNDARY.pattern + rf"(?=[{CJK}xX×某]{{1,8}}?(?:{suffixes}|州))", _BOUNDARY.flags
-    )
+    return re.compile(f"(?:{suffixes}|州)")
+
+
+def _is_boundary(text: str, position: int) -> bool:
+    """Whether a place name may begin at ``text[position]``."""
+    if position == 0 or text[position - 1] in _BOUNDARY_CHARS:
+        return True
+    if text[position - 2 : position] in _BOUNDARY_WORDS:
+        return True
+    year_end = position - 2 if text[position - 2 : position] == "年度" else position - 1
+    return text[year_end : year_end + 1] == "年" and text[year_end - 1 : year_end].isdigit()
 
 
 def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -> int:
@@ -605,23 +610,29 @@ def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -
 def _mentions(text: str) -> list[tuple[list[PlaceName], str, int]]:
     """Place chains mentioned at name boundaries anywhere in the text (《X…》, after 在/据/,).
 
-    Names found this way are at most four characters before the suffix (六 for 自治区 forms),
-    since a boundary word we do not know would otherwise glue itself to the name.
+    Works from the suffixes backwards: for each 省/市/区/镇… not already inside a chain, a name
+    of two to four characters (one for 州) that starts at a boundary is parsed. Looking for the
+    few suffixes is far cheaper than trying a name at every boundary. Names are capped at four
+    characters, since a boundary word we do not know would otherwise glue itself to the name.
     """
     chains = []
     # Superior organs and the report's own name are printed early; scanning the first pages
     # keeps metadata fast on long reports.
     text = text[:_MENTION_SPAN]
-    for boundary in _boundary_before_place().finditer(text):
-        chain, _, end = parse_place_chain(text, start=boundary.end(), max_name=4)
-        if chain:
-            chains.append(
-                (
-                    chain,
-                    text[end : end + 4],
-                    _mention_weight(text, boundary.end(), chain, text[end : end + 4]),
-                )
-            )
+    covered = 0
+    for suffix in _suffix_search().finditer(text):
+        if suffix.start() < covered:
+            continue
+        shortest = 1 if suffix.group() == "州" else 2
+        for start in range(max(covered, suffix.start() - 4), suffix.start() - shortest + 1):
+            if not _is_boundary(text, start):
+                continue
+            chain, _, end = parse_place_chain(text, start=start, max_name=4)
+            if chain:
+                after = text[end : end + 4]
+                chains.append((chain, after, _mention_weight(text, start, chain, after)))
+                covered = end
+                break
     return chains
 
 
