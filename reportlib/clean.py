@@ -243,6 +243,7 @@ _CLAUSE_MARK = re.compile(r"[，,。；;]")
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
+@lru_cache(maxsize=8192)  # the page, the report and metadata ask about the same lines
 def is_prose(line: str) -> bool:
     """Whether a line reads like report prose rather than a heading or page furniture.
 
@@ -270,6 +271,8 @@ def _chrome_words() -> frozenset[str]:
 
 def _is_chrome_words_line(line: str) -> bool:
     """A line made only of chrome words ("打印本页】 【关闭窗口", "• 登录 | 注册")."""
+    if "。" in line:  # no chrome word holds a full stop: prose is ruled out without splitting
+        return False
     tokens = [t.strip(":：") for t in _SEPARATORS.split(line)]
     tokens = [t for t in tokens if t]
     words = _chrome_words()
@@ -286,6 +289,8 @@ def _is_breadcrumb(line: str) -> bool:
     if _BREADCRUMB_START.match(line):
         return True
     # "首页 > 政务公开 > …": several arrows between short segments, no sentence
+    if not _BREADCRUMB_ARROWS.search(line):
+        return False
     segments = _BREADCRUMB_ARROWS.split(line)
     return (
         len(segments) >= 3

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -95,6 +95,9 @@ class PlaceName:
     level: str
 
 
+_ROW_FIELDS = ("entity", "level", "parent", "report_year", "publish_date", "signed_date", "title")
+
+
 @dataclass
 class Metadata:
     """Metadata of one report; empty strings / None where the text does not say."""
@@ -109,9 +112,8 @@ class Metadata:
     evidence: dict[str, str] = field(default_factory=dict)
 
     def as_row(self) -> dict[str, object]:
-        row = asdict(self)
-        row.pop("evidence")
-        return row
+        """The fields that are documents-table columns (``evidence`` is not)."""
+        return {name: getattr(self, name) for name in _ROW_FIELDS}
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -670,14 +672,16 @@ def _find_parent(
             places = [p for p in candidate.chain if p.name != entity]
             if places and places[-1].level in allowed:
                 return places[-1].name, candidate.source
-    # 2. the entity printed after a place anywhere on the page ("上城区四季青街道", breadcrumbs)
-    for chain, _, _ in _mentions(page):
+    # 2. the entity printed after a place anywhere on the page ("上城区四季青街道", breadcrumbs):
+    #    the report plus the page furniture around it, which is where breadcrumbs stand
+    header, footer, _ = _header_footer(page)
+    furniture = "\n".join([*header, *footer])
+    for chain, _, _ in [*_mentions(furniture), *_mentions(report)]:
         names = [p.name for p in chain]
         if entity in names:
             index = names.index(entity)
             if index > 0 and chain[index - 1].level in allowed:
                 return chain[index - 1].name, "chain"
-    header, _, _ = _header_footer(page)
     for line in header:
         # 3. the site the page is published on: "海丰县人民政府门户网站"
         for site in _SITE_NAME.finditer(line):
