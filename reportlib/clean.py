@@ -31,6 +31,7 @@ __all__ = [
     "normalize_whitespace",
     "normalize_width",
     "remove_pinyin_glosses",
+    "remove_spam",
     "remove_watermarks",
     "split_page",
     "strip_chrome",
@@ -174,6 +175,39 @@ def _watermark_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in _data_lines("watermarks.txt")))
 
 
+@cache
+def _spam_pattern() -> re.Pattern[str]:
+    rows = [line.split(",") for line in _data_lines("spam.csv")[1:]]
+    kinds = "|".join(re.escape(kind) for kind, _ in rows if kind)
+    outlets = "|".join(re.escape(outlet) for _, outlet in rows if outlet)
+    # Starts with literals, so the regex engine skips quickly to candidate places; the brand
+    # (two characters before the match) is removed in remove_spam.
+    return re.compile(f"(?:{kinds})(?:{outlets})(?:入口)?")
+
+
+def remove_spam(text: str) -> str:
+    """Remove injected betting spam "<brand><kind><outlet>" listed in ``data/spam.csv``.
+
+    Examples
+    --------
+    >>> remove_spam("深入贯彻《中共中央三升体育平台全面推进依法治国若干重大问题的决定》")
+    '深入贯彻《中共中央全面推进依法治国若干重大问题的决定》'
+    """
+    pieces, position = [], 0
+    for match in _spam_pattern().finditer(text):
+        brand_start = match.start() - 2
+        if brand_start < position or not _CJK_CHAR.fullmatch(text[brand_start]) or not (
+            _CJK_CHAR.fullmatch(text[brand_start + 1])
+        ):
+            continue
+        pieces.append(text[position:brand_start])
+        position = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 # A short label glued to a web address, repeated through a page: "XX网 www.example.com".
 _URL_WATERMARK = re.compile(
     r"[^\s。，,；;：:“”\"'（）()]{0,20}(?:https?://)?www\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+[/A-Za-z0-9_\-.]*"
@@ -181,7 +215,7 @@ _URL_WATERMARK = re.compile(
 
 
 def remove_watermarks(text: str) -> str:
-    """Remove site watermarks, injected spam and DOCX artefacts.
+    """Remove site watermarks, injected spam (:func:`remove_spam`) and DOCX artefacts.
 
     Patterns come from ``data/watermarks.txt``; in addition any web address that occurs two or
     more times in the text is removed with the short label glued to it, because a report quotes
@@ -194,7 +228,7 @@ def remove_watermarks(text: str) -> str:
     >>> remove_watermarks("落实制度[bookmark: _GoBack]。")
     '落实制度。'
     """
-    text = _watermark_pattern().sub("", text)
+    text = remove_spam(_watermark_pattern().sub("", text))
     if "www." not in text:  # the common case: no web address, nothing more to look for
         return text
     seen: dict[str, int] = {}

@@ -130,6 +130,15 @@ def _problem(doc_id: str, path: Path, sha256: str, stage: str, message: str) -> 
     }
 
 
+def _clear_document_caches() -> None:
+    """Line and page caches serve one document's stages (the page, the report and its metadata
+    ask about the same lines); clearing them per document keeps memory flat and makes a
+    document's cost independent of what was parsed before it."""
+    clean.is_prose.cache_clear()
+    clean.split_page.cache_clear()
+    metadata.clear_caches()
+
+
 def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
     """Read, clean and describe one file; never raises for bad input.
 
@@ -141,6 +150,7 @@ def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
     """
     path = Path(path)
     doc_id = doc_id or path.stem
+    _clear_document_caches()
     try:
         raw = readers.read_file(path)
     except ReportlibError as error:

@@ -30,6 +30,7 @@ __all__ = [
     "LEVELS",
     "Metadata",
     "PlaceName",
+    "clear_caches",
     "find_publish_date",
     "find_report_year",
     "find_signed_date",
@@ -731,6 +732,11 @@ def _find_parent(
         ) and re.search(rf"(?:考察|视察|法治|对){short}|{short}(?:省|市委|市人民政府)", report):
             return full, "province"
     return "", ""
+
+
+def clear_caches() -> None:
+    """Forget the per-page caches (place mentions); see ``documents.parse_file``."""
+    _mentions.cache_clear()
 
 
 def infer_metadata(page: str, report: str) -> Metadata:

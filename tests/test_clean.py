@@ -129,3 +129,11 @@ def test_signature_and_date_after_last_paragraph_are_kept():
 def test_footer_print_close_is_removed_but_signed_date_kept():
     cleaned = clean.clean_text((RAW / "001_51acc513f15262cb.txt").read_text(encoding="utf-8"))
     assert cleaned.endswith("2021年12月31日")
+
+
+def test_spam_removal_takes_exactly_the_two_character_brand():
+    text = "《中共中央三升体育平台全面推进依法治国若干重大问题的决定》"
+    assert clean.remove_spam(text) == "《中共中央全面推进依法治国若干重大问题的决定》"
+    # no brand before it (start of text): nothing around it is touched
+    assert clean.remove_spam("体育平台建设") == "体育平台建设"
+    assert clean.remove_spam("依法治国,a体育平台") == "依法治国,a体育平台"
