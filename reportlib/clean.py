@@ -22,6 +22,7 @@ from importlib import resources
 
 __all__ = [
     "clean_header_line",
+    "clear_caches",
     "clean_text",
     "is_page_title",
     "is_prose",
@@ -41,6 +42,7 @@ __all__ = [
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _NOT_CJK_RUN = re.compile(f"[^{CJK}]+")
+_CJK_RUN = re.compile(f"[{CJK}]+")
 
 
 def _data_lines(name: str) -> list[str]:
@@ -144,9 +146,9 @@ def is_traditional(text: str, *, sample_chars: int = 600, threshold: float = 0.0
     >>> is_traditional("在党中央、国务院及省委的坚强领导下")
     False
     """
-    sample = _NOT_CJK_RUN.sub("", text[: sample_chars * 3])[:sample_chars]
-    if len(_TRADITIONAL_HINT.findall(sample)) < 2:
+    if len(_TRADITIONAL_HINT.findall(text, 0, sample_chars * 3)) < 2:
         return False  # cheap pre-check; OpenCC only confirms pages that look traditional
+    sample = _NOT_CJK_RUN.sub("", text[: sample_chars * 3])[:sample_chars]
 
     converted = _t2s().convert(sample)
     if converted == sample:  # the common case, decided without a Python-level loop
@@ -196,8 +198,10 @@ def remove_spam(text: str) -> str:
     pieces, position = [], 0
     for match in _spam_pattern().finditer(text):
         brand_start = match.start() - 2
-        if brand_start < position or not _CJK_CHAR.fullmatch(text[brand_start]) or not (
-            _CJK_CHAR.fullmatch(text[brand_start + 1])
+        if (
+            brand_start < position
+            or not _CJK_CHAR.fullmatch(text[brand_start])
+            or not (_CJK_CHAR.fullmatch(text[brand_start + 1]))
         ):
             continue
         pieces.append(text[position:brand_start])
@@ -290,8 +294,18 @@ def is_prose(line: str) -> bool:
     """
     if len(line) < 16:
         return False
-    n_cjk = len(_NOT_CJK_RUN.sub("", line))  # removing the few non-CJK runs is cheapest
+    n_cjk = _count_cjk(line, enough=40)
     return n_cjk >= 40 or (n_cjk >= 16 and _CLAUSE_MARK.search(line) is not None)
+
+
+def _count_cjk(line: str, *, enough: int) -> int:
+    """Chinese characters in ``line``, counting runs and stopping once ``enough`` are seen."""
+    count = 0
+    for run in _CJK_RUN.finditer(line):
+        count += run.end() - run.start()
+        if count >= enough:
+            break
+    return count
 
 
 _SEPARATORS = re.compile(r"[\s|｜/•·●▪◆■□>＞»›→【】\[\]]+")
@@ -371,6 +385,7 @@ _SITE_SUFFIX = re.compile(
 _TRAILING_DATE = re.compile(r"\s+\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 
 
+@lru_cache(maxsize=8192)  # asked for the same lines by split_page and strip_chrome
 def _is_furniture(line: str) -> bool:
     """Chrome that can stand anywhere on a page: chrome-word lines and breadcrumbs."""
     return _is_chrome_words_line(line) or _is_breadcrumb(line)
@@ -421,6 +436,13 @@ def _drop_repeated_title_lines(lines: list[str]) -> list[str]:
             continue
         kept.append(line)
     return kept
+
+
+def clear_caches() -> None:
+    """Forget the per-document line caches (``reportlib.documents.parse_file`` calls this)."""
+    is_prose.cache_clear()
+    _is_furniture.cache_clear()
+    split_page.cache_clear()
 
 
 @lru_cache(maxsize=16)

@@ -134,8 +134,7 @@ def _clear_document_caches() -> None:
     """Line and page caches serve one document's stages (the page, the report and its metadata
     ask about the same lines); clearing them per document keeps memory flat and makes a
     document's cost independent of what was parsed before it."""
-    clean.is_prose.cache_clear()
-    clean.split_page.cache_clear()
+    clean.clear_caches()
     metadata.clear_caches()
 
 

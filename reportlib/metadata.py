@@ -541,6 +541,10 @@ def _chains_in(text: str, *, source: str) -> list[_Candidate]:
     return [_Candidate([], department, source)] if department else []
 
 
+_CLAUSE_BOUNDARY = re.compile(r"[,，。]")
+_NEAR_SUFFIX = re.compile(r"[省市州盟区县旗镇乡道局厅部委]")
+
+
 def _candidates(report: str, page: str, title: str, headline: str) -> list[_Candidate]:
     """Entity candidates in order of trust."""
     found: list[_Candidate] = []
@@ -563,7 +567,10 @@ def _candidates(report: str, page: str, title: str, headline: str) -> list[_Cand
         found += _chains_in(" ".join(prose[:3])[intro.end() :], source="intro")
     # After a clause boundary inside the opening: ",周庄镇严格按照…" (not inside 《》)
     outside_quotes = re.sub(r"《[^》]*》", "", opening)
-    for boundary in re.finditer(r"[,，。]", outside_quotes[:400]):
+    for boundary in _CLAUSE_BOUNDARY.finditer(outside_quotes[:400]):
+        # only clauses that have a place or department suffix close to their start
+        if not _NEAR_SUFFIX.search(outside_quotes, boundary.end(), boundary.end() + 12):
+            continue
         candidates = _chains_in(outside_quotes[boundary.end() :], source="clause")
         if candidates and candidates[0].chain and _RANK.get(candidates[0].chain[-1].level, 0) >= 2:
             found += candidates
@@ -663,6 +670,20 @@ def _level_of(name: str) -> str:
     return "州" if name.endswith("州") else ""
 
 
+_PLACE_END = frozenset("省市州盟区县旗镇乡道")
+
+
+def _follows_a_place(entity: str, text: str) -> bool:
+    """Whether ``entity`` is printed right after something ending like a place (上城区四季青街道);
+    a cheap test that spares the mention scan for most reports."""
+    position = text.find(entity, 1, _MENTION_SPAN)
+    while position > 0:
+        if text[position - 1] in _PLACE_END:
+            return True
+        position = text.find(entity, position + 1, _MENTION_SPAN)
+    return False
+
+
 def _find_parent(
     entity: str, level: str, candidates: list[_Candidate], page: str, report: str
 ) -> tuple[str, str]:
@@ -677,7 +698,8 @@ def _find_parent(
     #    the report plus the page furniture around it, which is where breadcrumbs stand
     header, footer, _ = _header_footer(page)
     furniture = "\n".join([*header, *footer])
-    for chain, _, _ in [*_mentions(furniture), *_mentions(report)]:
+    preceded = [text for text in (furniture, report) if _follows_a_place(entity, text)]
+    for chain, _, _ in [mention for text in preceded for mention in _mentions(text)]:
         names = [p.name for p in chain]
         if entity in names:
             index = names.index(entity)

@@ -49,6 +49,7 @@ from lxml.html import HtmlElement
 from pdfminer.high_level import extract_text
 from pdfminer.pdfdocument import PDFEncryptionError
 
+from reportlib.clean import normalize_newlines
 from reportlib.errors import (
     BinaryFileError,
     EmptyFileError,
@@ -214,14 +215,13 @@ _FALLBACK_CODECS: dict[str, tuple[str, ...]] = {"big5": ("cp950", "big5hkscs")}
 _WEAK_DECLARATIONS = frozenset({"iso8859-1", "cp1252"})
 
 _NON_SPACE = re.compile(r"\S")
-_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
 
 
 def _read_txt(data: bytes, path: Path) -> tuple[str, str]:
     """Decode a plain-text file; see :func:`_decode_text`."""
     text, encoding = _decode_text(data, path)
     _require_non_blank(text, path)
-    return _normalise_newlines(text), encoding
+    return normalize_newlines(text), encoding
 
 
 def _decode_text(data: bytes, path: Path, *, declared: str | None = None) -> tuple[str, str]:
@@ -437,7 +437,9 @@ def _first_bad_offset(data: bytes, encoding: str) -> int:
 def _bad_char_share(text: str) -> float:
     """Share of control, replacement and private-use characters in (a prefix of) *text*."""
     head = text[:_SAMPLE_SIZE]
-    return len(_BAD_CHARS.findall(head)) / len(head) if head else 0.0
+    if not head or _BAD_CHARS.search(head) is None:  # clean text: no list to build
+        return 0.0
+    return len(_BAD_CHARS.findall(head)) / len(head)
 
 
 def _reject_binary_text(text: str, encoding: str, path: Path) -> None:
@@ -456,11 +458,6 @@ def _require_non_blank(text: str, path: Path) -> None:
     # A regex search stops at the first visible character, unlike text.strip().
     if _NON_SPACE.search(text) is None:
         raise EmptyFileError("file contains only white space", path=path)
-
-
-def _normalise_newlines(text: str) -> str:
-    """Turn CRLF, CR and Unicode line/paragraph separators into ``\\n``."""
-    return _LINE_BREAKS.sub("\n", text)
 
 
 # --------------------------------------------------------------------------------------
@@ -735,7 +732,7 @@ def _render_lines(body: HtmlElement) -> list[str]:
         if el.tail:
             buffers[-1].append(el.tail if pre_depth else _collapse_space(el.tail))
     text = "".join(buffers[0])
-    return [line.strip(" \t\r\f") for line in _normalise_newlines(text).split("\n") if line.strip()]
+    return [line.strip(" \t\r\f") for line in normalize_newlines(text).split("\n") if line.strip()]
 
 
 def _count_lines(text: str) -> int:
@@ -762,7 +759,7 @@ def _read_docx(data: bytes, path: Path) -> tuple[str, None]:
     """Body paragraphs and tables of a .docx in document order; headers/footers skipped."""
     document = _open_docx(data, path)
     lines = list(_docx_block_lines(document.element.body))
-    text = _normalise_newlines("\n".join(lines))
+    text = normalize_newlines("\n".join(lines))
     if _NON_SPACE.search(text) is None:
         raise NoTextLayerError("DOCX contains no text (only images or empty pages?)", path=path)
     return text, None
@@ -842,7 +839,7 @@ def _read_pdf(data: bytes, path: Path) -> tuple[str, None]:
         raise NoTextLayerError(
             "PDF has no text layer (scanned or image-only?); it needs OCR first", path=path
         )
-    return _normalise_newlines(text).replace("\f", "\n"), None
+    return normalize_newlines(text).replace("\f", "\n"), None
 
 
 def _extract_pdf_text(data: bytes, path: Path) -> str:
