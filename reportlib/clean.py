@@ -22,8 +22,8 @@ from importlib import resources
 
 __all__ = [
     "clean_header_line",
-    "clear_caches",
     "clean_text",
+    "clear_caches",
     "is_page_title",
     "is_prose",
     "is_traditional",

@@ -587,7 +587,7 @@ _BOUNDARY_CHARS = frozenset('《“"(（,，。、；;:：>|_ \t\n在由据和�
 _BOUNDARY_WORDS = frozenset(
     ("宣传", "落实", "贯彻", "根据", "按照", "围绕", "印发", "出台", "制定", "学习")
 )
-_MENTION_SPAN = 4000
+_MENTION_SPAN = 2500
 
 
 @cache
