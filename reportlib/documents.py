@@ -7,6 +7,7 @@ stopping the run; a field the text does not give stays empty and is reported too
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ DOCUMENT_COLUMNS = [
     "parent_source",
     "reportlib_version",
 ]
-PROBLEM_COLUMNS = ["doc_id", "source_path", "stage", "message", "sha256"]
+PROBLEM_COLUMNS = ["doc_id", "source_path", "stage", "message", "sha256", "reportlib_version"]
 
 # Fields whose absence an analyst should hear about. publish_date, signed_date and parent are
 # often legitimately absent (copied text has no page date; provinces have no parent), so a
@@ -82,17 +83,29 @@ def find_input_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in readers.SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.stem.upper() != "README"
-            )
+            found += _files_below(path)
         else:
             found.append(path)
     return found
+
+
+def _files_below(folder: Path) -> list[Path]:
+    """Supported files below ``folder``, sorted; hidden files/folders and READMEs skipped.
+
+    os.walk with plain strings: pathlib per file costs more than the parsing cache saves.
+    """
+    names: list[str] = []
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            stem, suffix = os.path.splitext(name)
+            if (
+                suffix.lower() in readers.SUPPORTED_SUFFIXES
+                and not name.startswith(".")
+                and stem.upper() != "README"
+            ):
+                names.append(os.path.join(root, name))
+    return [Path(name) for name in sorted(names)]
 
 
 def assign_doc_ids(paths: list[Path]) -> dict[Path, str]:
@@ -127,6 +140,7 @@ def _problem(doc_id: str, path: Path, sha256: str, stage: str, message: str) -> 
         "stage": stage,
         "message": message,
         "sha256": sha256,
+        "reportlib_version": version.parser_version(),
     }
 
 
@@ -136,6 +150,13 @@ def _clear_document_caches() -> None:
     document's cost independent of what was parsed before it."""
     clean.clear_caches()
     metadata.clear_caches()
+
+
+def _digest_or_empty(path: Path) -> str:
+    try:
+        return readers.file_sha256(path)
+    except OSError:
+        return ""
 
 
 def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
@@ -153,7 +174,10 @@ def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
     try:
         raw = readers.read_file(path)
     except ReportlibError as error:
-        return ParsedFile(None, [_problem(doc_id, path, "", "read", str(error))])
+        # the digest lets a build skip this file until it (or the parser) changes
+        return ParsedFile(
+            None, [_problem(doc_id, path, _digest_or_empty(path), "read", str(error))]
+        )
     except OSError as error:  # a file that vanished or cannot be opened
         return ParsedFile(None, [_problem(doc_id, path, "", "read", f"{path}: {error}")])
     try:
@@ -202,19 +226,24 @@ def _iter_parsed(paths: list[Path], *, progress: bool) -> Iterator[ParsedFile]:
         yield parse_file(path, doc_id=ids[path])
 
 
-def documents_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+def documents_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
     """Rows → documents DataFrame with the contract's columns first and stable dtypes."""
     frame = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
     frame["report_year"] = frame["report_year"].astype("Int64")
     frame["n_chars"] = frame["n_chars"].astype("int64")
+    # Same dtypes whether rows were just parsed or read back from Parquet (the cache)
     for column in ("publish_date", "signed_date", "encoding"):
         frame[column] = frame[column].astype("string")
+    for column in frame.columns.difference(
+        ["report_year", "n_chars", "publish_date", "signed_date", "encoding"]
+    ):
+        frame[column] = frame[column].astype("str")
     return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
-def problems_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+def problems_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
     """Rows → problems DataFrame (``doc_id, source_path, stage, message, sha256``)."""
-    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype("str")
     return frame.sort_values(["doc_id", "stage"], kind="stable").reset_index(drop=True)
 
 

@@ -58,7 +58,7 @@ from reportlib.errors import (
     UnsupportedFormatError,
 )
 
-__all__ = ["SUPPORTED_SUFFIXES", "RawDocument", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "RawDocument", "file_sha256", "read_file"]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".html", ".htm", ".docx", ".pdf"})
 
@@ -101,6 +101,18 @@ class RawDocument:
     format: str
     encoding: str | None
     text: str
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes (raises OSError if it cannot be read).
+
+    Examples
+    --------
+    >>> len(file_sha256("data/raw/000_aaf925eb580b3263.txt"))
+    64
+    """
+    with Path(path).open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def read_file(path: str | Path) -> RawDocument:

@@ -8,7 +8,6 @@ in the same folder, then ``os.replace``) so a crash never leaves a half-written 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportlib import documents as documents_module
-from reportlib import version
+from reportlib import readers, version
 
 __all__ = ["BuildResult", "build", "connect", "summarize", "write_table"]
 
@@ -64,33 +63,49 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _previous(out_dir: Path) -> tuple[dict[str, dict], dict[str, list[dict]]]:
-    """Rows of the previous build by sha256, if made by this parser version (code + patterns)."""
+def _previous(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The previous build's tables, whole (empty frames when there is none or it is unreadable)."""
     documents_path, problems_path = out_dir / "documents.parquet", out_dir / "problems.parquet"
+    empty = documents_module.documents_frame([]), documents_module.problems_frame([])
     if not documents_path.exists() or not problems_path.exists():
-        return {}, {}
+        return empty
     try:
         old_documents = pd.read_parquet(documents_path)
         old_problems = pd.read_parquet(problems_path)
     except Exception:  # an unreadable old table only means a cold cache
-        return {}, {}
-    if "reportlib_version" not in old_documents or "sha256" not in old_problems:
-        return {}, {}
-    old_documents = old_documents[old_documents["reportlib_version"] == version.parser_version()]
-    rows = {row["sha256"]: row for row in old_documents.to_dict("records")}
-    problems: dict[str, list[dict]] = {}
-    for row in old_problems.to_dict("records"):
-        if row["sha256"]:
-            problems.setdefault(row["sha256"], []).append(row)
-    return rows, problems
+        return empty
+    needed = {"sha256", "reportlib_version", "doc_id", "source_path"}
+    if not needed <= set(old_documents.columns) or not needed <= set(old_problems.columns):
+        return empty
+    return old_documents, old_problems
+
+
+def _reuse(
+    cached: list[tuple[Path, str, str]], old_documents: pd.DataFrame, old_problems: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of the previous build for unchanged files, under their current doc_id and path.
+
+    ``cached`` holds (path, doc_id, sha256). Identical files share one old row per table; a
+    problem message names the file, so the old path in it is replaced by the new one.
+    """
+    columns = ["sha256", "doc_id", "source_path"]
+    current = pd.DataFrame(
+        [(digest, doc_id, str(path)) for path, doc_id, digest in cached], columns=columns
+    )
+    first = old_documents.drop_duplicates("sha256")
+    documents = current.merge(first.drop(columns=["doc_id", "source_path"]), on="sha256")
+    # problems: those of one old file per sha256 (identical files had identical problems)
+    owners = pd.concat([first[columns], old_problems[columns]]).drop_duplicates("sha256")
+    problems = old_problems.merge(owners, on=columns).merge(
+        current, on="sha256", suffixes=("_old", "")
+    )
+    problems["message"] = [
+        message.replace(old_path, new_path, 1)
+        for message, old_path, new_path in zip(
+            problems["message"], problems["source_path_old"], problems["source_path"], strict=True
+        )
+    ]
+    return documents, problems
 
 
 def build(
@@ -111,7 +126,8 @@ def build(
     progress
         Show a progress bar on a terminal.
     use_cache
-        Reuse rows of the previous build for unchanged files (same sha256 and version).
+        Reuse rows of the previous build for unchanged files (same sha256 and parser version).
+        When nothing changed at all, the tables are not even rewritten.
 
     Examples
     --------
@@ -124,35 +140,41 @@ def build(
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     files = documents_module.find_input_files(raw_dir)
     ids = documents_module.assign_doc_ids(files)
-    cached_rows, cached_problems = _previous(out_dir) if use_cache else ({}, {})
-    rows: list[dict] = []
-    problems: list[dict] = []
+    old_documents, old_problems = (
+        _previous(out_dir) if use_cache else _previous(Path("/nonexistent"))
+    )
+    current_version = version.parser_version()
+    parsed_ok = set(
+        old_documents.loc[old_documents["reportlib_version"] == current_version, "sha256"]
+    )
+    failed_before = set(
+        old_problems.loc[
+            (old_problems["reportlib_version"] == current_version)
+            & (old_problems["stage"] != "metadata")
+            & (old_problems["sha256"] != ""),
+            "sha256",
+        ]
+    )
+    cached: list[tuple[Path, str, str]] = []
     to_parse: list[Path] = []
     n_bytes = 0
     for path in files:
         try:
             n_bytes += path.stat().st_size
-            digest = _sha256(path)
+            digest = readers.file_sha256(path)
         except OSError:
             digest = ""
-        if digest and digest in cached_rows:
-            rows.append({**cached_rows[digest], "doc_id": ids[path], "source_path": str(path)})
-            problems += [
-                {**row, "doc_id": ids[path], "source_path": str(path)}
-                for row in cached_problems.get(digest, [])
-            ]
-        elif (
-            digest
-            and digest in cached_problems
-            and not any(row["stage"] == "metadata" for row in cached_problems[digest])
-        ):
-            # a file that failed before fails again: reuse its problem rows
-            problems += [
-                {**row, "doc_id": ids[path], "source_path": str(path)}
-                for row in cached_problems[digest]
-            ]
+        if digest and (digest in parsed_ok or digest in failed_before):
+            cached.append((path, ids[path], digest))  # a file that failed before fails again
         else:
             to_parse.append(path)
+    reused_documents, reused_problems = _reuse(
+        cached,
+        old_documents[old_documents["reportlib_version"] == current_version],
+        old_problems[old_problems["reportlib_version"] == current_version],
+    )
+    rows: list[dict] = []
+    problems: list[dict] = []
     iterable = to_parse
     if progress and len(to_parse) > 20:
         from tqdm.auto import tqdm
@@ -163,10 +185,19 @@ def build(
         if parsed.row is not None:
             rows.append(parsed.row)
         problems += parsed.problems
-    documents = documents_module.documents_frame(rows)
-    problems_table = documents_module.problems_frame(problems)
-    write_table(documents, out_dir / "documents.parquet")
-    write_table(problems_table, out_dir / "problems.parquet")
+    documents = documents_module.documents_frame(
+        pd.concat([reused_documents, pd.DataFrame(rows)], ignore_index=True)
+        if rows
+        else reused_documents
+    )
+    problems_table = documents_module.problems_frame(
+        pd.concat([reused_problems, pd.DataFrame(problems)], ignore_index=True)
+        if problems
+        else reused_problems
+    )
+    if to_parse or not _same(documents, old_documents) or not _same(problems_table, old_problems):
+        write_table(documents, out_dir / "documents.parquet")
+        write_table(problems_table, out_dir / "problems.parquet")
     return BuildResult(
         documents=documents,
         problems=problems_table,
@@ -177,6 +208,18 @@ def build(
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
     )
+
+
+def _same(new: pd.DataFrame, old: pd.DataFrame) -> bool:
+    """Whether a rebuilt table has the same rows as the stored one (checked on its keys)."""
+    keys = [
+        c
+        for c in ("doc_id", "source_path", "sha256", "stage", "message", "reportlib_version")
+        if c in new
+    ]
+    if len(new) != len(old) or not set(keys) <= set(old.columns):
+        return False
+    return new[keys].reset_index(drop=True).equals(old[keys].reset_index(drop=True))
 
 
 def summarize(result: BuildResult) -> str:

@@ -88,3 +88,48 @@ def test_write_table_is_atomic_on_failure(tmp_path):
         store.write_table(Unwritable({"doc_id": ["b"]}), target)
     assert pd.read_parquet(target)["doc_id"].tolist() == ["a"]  # old table intact
     assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+
+
+def test_renamed_file_problem_messages_name_the_new_path(tmp_path):
+    # regression: reused problem rows kept the old path inside their message
+    raw = _raw_copy(tmp_path)
+    build(raw, tmp_path / "out", progress=False)
+    old = raw / "004_8c642f3c1dbf128b.txt"
+    new = raw / "renamed.txt"
+    old.rename(new)
+    result = build(raw, tmp_path / "out", progress=False)
+    assert result.n_parsed == 0
+    messages = result.problems.loc[result.problems["doc_id"] == "renamed", "message"].tolist()
+    assert messages and all(str(new) in m and str(old) not in m for m in messages)
+
+
+def test_identical_files_each_get_a_row(tmp_path):
+    raw = _raw_copy(tmp_path)
+    first = sorted(raw.glob("*.txt"))[0]
+    shutil.copy(first, raw / "copy.txt")
+    build(raw, tmp_path / "out", progress=False)
+    result = build(raw, tmp_path / "out", progress=False)
+    assert result.n_parsed == 0 and len(result.documents) == 6
+    assert result.documents["sha256"].value_counts().max() == 2
+
+
+def test_failed_file_is_not_reread_until_the_parser_changes(tmp_path, monkeypatch):
+    raw = _raw_copy(tmp_path)
+    (raw / "empty.txt").write_bytes(b"")
+    build(raw, tmp_path / "out", progress=False)
+    # an empty file has no digest worth caching, but a binary one does
+    (raw / "empty.txt").unlink()
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    assert build(raw, tmp_path / "out", progress=False).n_parsed == 1
+    again = build(raw, tmp_path / "out", progress=False)
+    assert again.n_parsed == 0 and "binary" in set(again.problems["doc_id"])
+    monkeypatch.setattr(store.version, "parser_version", lambda: "999+pattern-edit")
+    assert build(raw, tmp_path / "out", progress=False).n_parsed == 6
+
+
+def test_unchanged_inputs_leave_the_tables_untouched(tmp_path):
+    raw = _raw_copy(tmp_path)
+    build(raw, tmp_path / "out", progress=False)
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.parquet")}
+    build(raw, tmp_path / "out", progress=False)
+    assert stamps == {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.parquet")}
