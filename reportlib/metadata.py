@@ -237,7 +237,7 @@ def find_publish_date(page: str) -> str | None:
     for line in header:
         if _NOT_PUBLISH_LABEL.search(line):
             continue
-        for match in re.finditer(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}", line):
+        for match in _ISO_LIKE_DATE.finditer(line):
             found = parse_date(match.group())
             if found:
                 return found
@@ -335,7 +335,7 @@ def find_title(page: str) -> tuple[str, str]:
     title = titles[0]
     # A page <title> often prefixes the printed title with the region: prefer the printed one.
     for later in titles[1:]:
-        compact_title, compact_later = re.sub(r"\s", "", title), re.sub(r"\s", "", later)
+        compact_title, compact_later = _WHITE.sub("", title), _WHITE.sub("", later)
         if compact_title != compact_later and compact_title.endswith(compact_later):
             title = later
     return title, headlines[0] if headlines else ""
@@ -363,14 +363,14 @@ def find_report_year(
     >>> find_report_year("法治政府建设年度报告", "今年以来……", "2024-02-01")
     2023
     """
-    for text in (re.sub(r"[(（][^)）]*[)）]", "", title),):
+    for text in (_BRACKETED.sub("", title),):
         found = _YEAR.search(text)
         if found:
             return int(found.group(1))
-    found = re.search(r"现将\D{0,12}?((?:19|20)\d{2})\s*年", opening)
+    found = _INTRO_YEAR.search(opening)
     if found:
         return int(found.group(1))
-    found = re.match(r"\s*((?:19|20)\d{2})\s*年", opening)
+    found = _LEADING_YEAR.match(opening)
     if found:
         return int(found.group(1))
     found = _YEAR.search(opening[:120])
@@ -388,13 +388,26 @@ def find_report_year(
     return None
 
 
+_ISO_LIKE_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
+_WHITE = re.compile(r"\s")
+_WHITE_RUN = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+_INTRO_YEAR = re.compile(r"现将\D{0,12}?((?:19|20)\d{2})\s*年")
+_LEADING_YEAR = re.compile(r"\s*((?:19|20)\d{2})\s*年")
+_ONE_CJK = re.compile(f"[{CJK}]")
+_BARE_LEVEL = re.compile(r"(?:省|市|州|区|县|旗|镇|乡)(?=\S)")
+_ABOUT = re.compile(r"^关于")
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+_SENTENCE_END = re.compile(r"(?<=[。！？])")
+_QUOTED_TITLE = re.compile(r"《[^》]*》")
+_DOCUMENT_TITLE_START = re.compile(r"《(?:(?:19|20)\d{2}年度?)?$")
+_GOVERNMENT_AFTER = re.compile(r"人民政府|政府|市委|委|关于")
+
 # --- places -----------------------------------------------------------------------------------
 
-# Characters that never stand inside a place name: they are the words around it.
-_NOT_IN_NAME = set("的在了是对将把我该其并从向由委年度现按据")
-# Words that sit next to place names but are never inside one.
+# Characters and words that sit next to place names but never stand inside one.
 _NOT_IN_NAME_WORDS = re.compile(
-    r"法治|依法|人民|政府|工作|建设|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
+    r"[的在了是对将把我该其并从向由委年度现按据]|法治|依法|人民|政府|工作|建设|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
     r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为)|"
     r"(?:及|与|为|对|等|全|各|本|我|传达|开展|紧扣|接受|出台|完成|各级|辖|聚焦|部署)$|"
     r"^[省市区县镇乡州]+$|[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]|等"
@@ -424,14 +437,14 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     if (
         text.startswith("州", start + 1)
         and _ORGAN_AFTER.match(text, start + 2)
-        and re.fullmatch(f"[{CJK}]", text[start : start + 1])
+        and _ONE_CJK.fullmatch(text, start, start + 1)
     ):
         return PlaceName(text[start : start + 2], "州"), start + 2
     match = _place_pattern(max_name).match(text, start)
     if match is None:
         return _bare_zhou(text, start, max_name=max_name)
     name, suffix = match.group(1), match.group(2)
-    if any(ch in _NOT_IN_NAME for ch in name) or _NOT_IN_NAME_WORDS.search(name):
+    if _NOT_IN_NAME_WORDS.search(name):
         return None
     if suffix == "区" and text.startswith("区域", match.start(2)):
         return None
@@ -450,7 +463,7 @@ def _bare_zhou(text: str, start: int, *, max_name: int) -> tuple[PlaceName, int]
     match = _zhou_pattern(max_name).match(text, start)
     if match and _ORGAN_AFTER.match(text, match.end()):
         name = match.group(1)
-        if not (any(ch in _NOT_IN_NAME for ch in name) or _NOT_IN_NAME_WORDS.search(name)):
+        if not _NOT_IN_NAME_WORDS.search(name):
             return PlaceName(name + "州", "州"), match.end()
     return None
 
@@ -498,7 +511,7 @@ def parse_place_chain(
 
 def _bare_level_department(text: str) -> str:
     """ "市市场监管局" → "市场监管局": a department after a bare level word ("the city's")."""
-    found = re.match(r"(?:省|市|州|区|县|旗|镇|乡)(?=\S)", text)
+    found = _BARE_LEVEL.match(text)
     if found:
         department = _department_pattern().match(text, found.end())
         if department:
@@ -550,23 +563,23 @@ def _candidates(report: str, page: str, title: str, headline: str) -> list[_Cand
     found: list[_Candidate] = []
     # Title: after 中共/关于/a year, the title opens with the issuer.
     for text, source in ((title, "title"), (headline, "headline")):
-        for part in re.split(r"\s+", text):
+        for part in _WHITE_RUN.split(text):
             part = _TITLE_PREFIX.sub("", part)
-            part = re.sub(r"^关于", "", part)
-            part = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", part)
+            part = _ABOUT.sub("", part)
+            part = _YEAR_PREFIX.sub("", part)
             found += _chains_in(part, source=source)
     lines = [line for line in report.split("\n") if line.strip()]
     prose = [line for line in lines if clean.is_prose(line)]
     opening = prose[0] if prose else ""
     # Opening sentence: "2023年,四季青街道在…", "2022年,在区委…领导下,友谊路街道…"
-    for sentence in re.split(r"(?<=[。！？])", opening)[:3]:
+    for sentence in _SENTENCE_END.split(opening)[:3]:
         match = _OPENING.match(sentence)
         found += _chains_in(sentence[match.end() :] if match else sentence, source="opening")
     # "现将周庄镇2023年度法治政府建设情况报告如下"
     for intro in _REPORT_INTRO.finditer(" ".join(prose[:3])):
         found += _chains_in(" ".join(prose[:3])[intro.end() :], source="intro")
     # After a clause boundary inside the opening: ",周庄镇严格按照…" (not inside 《》)
-    outside_quotes = re.sub(r"《[^》]*》", "", opening)
+    outside_quotes = _QUOTED_TITLE.sub("", opening)
     for boundary in _CLAUSE_BOUNDARY.finditer(outside_quotes[:400]):
         # only clauses that have a place or department suffix close to their start
         if not _NEAR_SUFFIX.search(outside_quotes, boundary.end(), boundary.end() + 12):
@@ -609,7 +622,7 @@ def _is_boundary(text: str, position: int) -> bool:
 def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -> int:
     """How sure a mention is a real name: a document title (《宝丰县…》), a chain, an organ."""
     weight = 1
-    if re.search(r"《(?:(?:19|20)\d{2}年度?)?$", text[max(0, start - 8) : start]) or len(chain) > 1:
+    if _DOCUMENT_TITLE_START.search(text, max(0, start - 8), start) or len(chain) > 1:
         weight += 1
     if _ORGAN_AFTER.match(after):
         weight += 1
@@ -737,7 +750,7 @@ def _find_parent(
         if (
             level == "市"
             and place.level == "市"
-            and not re.match(r"人民政府|政府|市委|委|关于", after)
+            and not _GOVERNMENT_AFTER.match(after)
         ):
             continue
         scores[place.name] += weight
