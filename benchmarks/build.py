@@ -1,9 +1,10 @@
 """Time ``reportlib build`` on the development corpus replicated to >= 100 MB.
 
 Usage: ``python benchmarks/build.py [--megabytes 100] [--work benchmarks/.work]`` (or
-``make benchmark``). Prints MB/s for a cold build and for an unchanged re-run (served from the
-cache), the re-run's share of the cold time, the text path alone (read + clean + metadata, one
-core, no Parquet), and peak RSS.
+``make benchmark``). Prints the text path alone (read + clean + metadata, one core, no Parquet;
+best of three runs) on full reports, on page excerpts and on the corpus mix; MB/s for a cold
+build and for an unchanged re-run (served from the cache) with its share of the cold time; and
+peak RSS.
 
 Each replica gets a unique trailing line so every file has its own sha256, as distinct real
 reports would; the text itself is the corpus's real pages and seed reports. Parsing caches are
@@ -76,10 +77,12 @@ def main() -> None:
     }
     for label, paths in groups.items():
         sample_bytes = sum(path.stat().st_size for path in paths)
-        started = time.perf_counter()
-        for path in paths:
-            parse_file(path)
-        seconds = time.perf_counter() - started
+        seconds = float("inf")
+        for _ in range(3):  # best of three: this machine is a shared VM with noisy timings
+            started = time.perf_counter()
+            for path in paths:
+                parse_file(path)
+            seconds = min(seconds, time.perf_counter() - started)
         print(
             f"text path, {label} (read+clean+metadata, 1 core, {len(paths)} files): "
             f"{sample_bytes / 1e6 / seconds:.2f} MB/s, {seconds / len(paths) * 1e3:.2f} ms/file"
