@@ -13,6 +13,7 @@ from reportlib.errors import (
 )
 from reportlib.metadata import infer_metadata
 from reportlib.readers import read_file
+from reportlib.sections import outline_compliance, split_sections
 from reportlib.store import build, connect
 from reportlib.version import __version__
 
@@ -31,7 +32,9 @@ __all__ = [
     "find_input_files",
     "infer_metadata",
     "normalize_text",
+    "outline_compliance",
     "parse_file",
     "read_file",
     "read_reports",
+    "split_sections",
 ]

@@ -747,11 +747,7 @@ def _find_parent(
         # organ that leads the town ("在廉江市委、市政府的领导下") tells which.
         if _RANK.get(level, 0) == 3 and place.level == "市" and not _ORGAN_AFTER.match(after):
             continue
-        if (
-            level == "市"
-            and place.level == "市"
-            and not _GOVERNMENT_AFTER.match(after)
-        ):
+        if level == "市" and place.level == "市" and not _GOVERNMENT_AFTER.match(after):
             continue
         scores[place.name] += weight
     # One weak mention ("…的典范城区") is not enough: empty beats a wrong parent.

@@ -18,10 +18,11 @@ import pandas as pd
 
 from reportlib import documents as documents_module
 from reportlib import readers, version
+from reportlib import sections as sections_module
 
 __all__ = ["BuildResult", "build", "connect", "summarize", "write_table"]
 
-TABLES = ("documents", "problems")
+TABLES = ("documents", "problems", "sections", "outline")
 
 
 @dataclass
@@ -30,6 +31,8 @@ class BuildResult:
 
     documents: pd.DataFrame
     problems: pd.DataFrame
+    sections: pd.DataFrame
+    outline: pd.DataFrame
     n_files: int
     n_parsed: int
     n_cached: int
@@ -122,7 +125,8 @@ def build(
     raw_dir
         Folder (or file) of raw reports; never written to.
     out_dir
-        Folder for ``documents.parquet`` and ``problems.parquet``.
+        Folder for ``documents.parquet``, ``problems.parquet``, ``sections.parquet`` and
+        ``outline.parquet``.
     progress
         Show a progress bar on a terminal.
     use_cache
@@ -190,17 +194,30 @@ def build(
         if rows
         else reused_documents
     )
+    sections, new_section_problems = _sections_for(documents, old_documents, out_dir)
+    problems += new_section_problems
     problems_table = documents_module.problems_frame(
         pd.concat([reused_problems, pd.DataFrame(problems)], ignore_index=True)
         if problems
         else reused_problems
     )
-    if to_parse or not _same(documents, old_documents) or not _same(problems_table, old_problems):
+    unchanged = (
+        not to_parse
+        and _same(documents, old_documents)
+        and _same(problems_table, old_problems)
+        and all((out_dir / f"{name}.parquet").exists() for name in TABLES)
+    )
+    outline = sections_module.outline_compliance(sections)
+    if not unchanged:
         write_table(documents, out_dir / "documents.parquet")
         write_table(problems_table, out_dir / "problems.parquet")
+        write_table(sections, out_dir / "sections.parquet")
+        write_table(outline, out_dir / "outline.parquet")
     return BuildResult(
         documents=documents,
         problems=problems_table,
+        sections=sections,
+        outline=outline,
         n_files=len(files),
         n_parsed=len(to_parse),
         n_cached=len(files) - len(to_parse),
@@ -208,6 +225,47 @@ def build(
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
     )
+
+
+def _sections_for(
+    documents: pd.DataFrame, old_documents: pd.DataFrame, out_dir: Path
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Sections of every document: reused for documents unchanged since the last build (same
+    doc_id, sha256 and parser version), split anew for the rest, whose problems are returned."""
+    keys = ["doc_id", "sha256", "reportlib_version"]
+    kept_ids: set[str] = set()
+    old_sections = pd.DataFrame(columns=sections_module.SECTION_COLUMNS)
+    path = out_dir / "sections.parquet"
+    if path.exists() and len(old_documents):
+        try:
+            old_sections = pd.read_parquet(path)
+        except Exception:  # an unreadable old table only means the sections are split again
+            old_sections = pd.DataFrame(columns=sections_module.SECTION_COLUMNS)
+        same = documents[keys].merge(old_documents[keys], on=keys)
+        kept_ids = set(same["doc_id"]) & set(old_sections["doc_id"])
+        old_sections = old_sections[old_sections["doc_id"].isin(kept_ids)]
+    todo = documents[~documents["doc_id"].isin(kept_ids)]
+    new_sections = sections_module.split_sections(todo)
+    sections = (
+        pd.concat([old_sections, new_sections], ignore_index=True)
+        .sort_values(["doc_id", "order"], kind="stable")
+        .reset_index(drop=True)
+    )
+    unknown = new_sections.loc[new_sections["part"] == "unknown", "doc_id"]
+    by_id = todo.set_index("doc_id")
+    problems = [
+        {
+            "doc_id": doc_id,
+            "source_path": by_id.at[doc_id, "source_path"],
+            "stage": "sections",
+            "message": f"{by_id.at[doc_id, 'source_path']}: no numbered headings found; "
+            "the report is one section of part unknown",
+            "sha256": by_id.at[doc_id, "sha256"],
+            "reportlib_version": version.parser_version(),
+        }
+        for doc_id in unknown
+    ]
+    return sections, problems
 
 
 def _same(new: pd.DataFrame, old: pd.DataFrame) -> bool:
@@ -238,6 +296,17 @@ def summarize(result: BuildResult) -> str:
             margins_name="all",
         )
         lines += ["", "Documents by level (rows) and report year (columns):", table.to_string()]
+    if len(result.outline):
+        outline = result.outline
+        parts = ", ".join(
+            f"{part} {int(outline[f'has_{part}'].sum())}" for part in sections_module.PARTS
+        )
+        lines += [
+            "",
+            f"Sections: {len(result.sections)}; reports with each mandated part: {parts}; "
+            f"parts in order: {int(outline['order_ok'].sum())}; "
+            f"median compliance score {outline['compliance_score'].median():.0f}/100",
+        ]
     if len(problems):
         by_stage = problems.groupby("stage").size()
         lines += ["", "Problems by stage: " + ", ".join(f"{s} {n}" for s, n in by_stage.items())]
