@@ -98,6 +98,17 @@ def main() -> None:
         f"cached build: {warm.seconds:7.2f} s  {megabytes / warm.seconds:7.2f} MB/s  "
         f"({warm.n_cached} from cache) = {warm.seconds / cold.seconds:.1%} of the cold build"
     )
+    from reportlib.sections import outline_compliance, split_sections
+
+    documents = cold.documents.iloc[::10]
+    text_bytes = documents["text"].str.encode("utf-8").str.len().sum()
+    started = time.perf_counter()
+    outline_compliance(split_sections(documents))
+    seconds = time.perf_counter() - started
+    print(
+        f"sections + outline (1 core, {len(documents)} reports): "
+        f"{text_bytes / 1e6 / seconds:.2f} MB/s of report text"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MB")
 

@@ -5,7 +5,7 @@ A report is cut at its headings into sections that partition ``documents.text`` 
 and ``closing`` (closing paragraph, signature, date). Concatenating the ``text`` of a
 document's sections in ``order`` gives back the document text, character for character.
 
-Heading styles and their levels: ``一、`` (also ``一.`` ``一，``) is level 1; ``（一）`` / ``(一)`` level
+Heading styles and their levels: ``一、`` (also ``一.`` ``一，`` and ``第一部分``) is level 1; ``（一）`` / ``(一)`` level
 2; ``1.`` ``1、`` ``1．`` and ``（1）`` level 3 (``（1）`` inside a ``1.`` item is level 4). A heading
 is recognised at the start of a line, or — in pages flattened into one line — right after a
 sentence end. Its ``heading`` is the phrase up to the first 。 or the end of the line, so a
@@ -59,6 +59,7 @@ _CN_VALUE = {ch: i for i, ch in enumerate(_NUMERALS, start=1)}
 # One pattern for every heading style; the named group tells the style.
 _HEADING = re.compile(
     rf"(?P<l1>[{_NUMERALS}]{{1,3}})\s?[、.．，,](?![{_NUMERALS}])"
+    rf"|第(?P<part>[{_NUMERALS}]{{1,3}})部分[、:：.．，,\s]?"
     rf"|[（(]\s?(?P<l2>[{_NUMERALS}]{{1,3}})\s?[)）]"
     r"|(?P<l3>\d{1,2})\s?[.、．](?!\d)"
     r"|[（(]\s?(?P<l4>\d{1,2})\s?[)）]"
@@ -121,9 +122,13 @@ def find_headings(text: str) -> list[Heading]:
         words = text[match.end() : min(stop, match.end() + _MAX_HEADING)].strip()
         if not words or not re.match(r"[\u4e00-\u9fff“《\"(（\d]", words):
             continue  # "1.5万元" or a marker followed by punctuation is no heading
-        number = {"l1": raw_number, "l2": f"（{raw_number}）", "l4": f"（{raw_number}）"}.get(
-            style, raw_number
-        )
+        number = {
+            "l1": raw_number,
+            "part": f"第{raw_number}部分",
+            "l2": f"（{raw_number}）",
+            "l4": f"（{raw_number}）",
+        }.get(style, raw_number)
+        style = "l1" if style == "part" else style
         value = int(raw_number) if raw_number.isdigit() else _chinese_value(raw_number)
         headings.append(Heading(match.start(), style, number, value, words))
     return headings
