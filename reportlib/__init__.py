@@ -11,6 +11,7 @@ from reportlib.errors import (
     ReportlibError,
     UnsupportedFormatError,
 )
+from reportlib.indicators import extract_indicators, indicator_table
 from reportlib.metadata import infer_metadata
 from reportlib.readers import read_file
 from reportlib.sections import outline_compliance, split_sections
@@ -29,7 +30,9 @@ __all__ = [
     "build",
     "clean_text",
     "connect",
+    "extract_indicators",
     "find_input_files",
+    "indicator_table",
     "infer_metadata",
     "normalize_text",
     "outline_compliance",

@@ -17,12 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from reportlib import documents as documents_module
+from reportlib import indicators as indicators_module
 from reportlib import readers, version
 from reportlib import sections as sections_module
 
 __all__ = ["BuildResult", "build", "connect", "summarize", "write_table"]
 
-TABLES = ("documents", "problems", "sections", "outline")
+TABLES = ("documents", "problems", "sections", "outline", "indicators")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class BuildResult:
     problems: pd.DataFrame
     sections: pd.DataFrame
     outline: pd.DataFrame
+    indicators: pd.DataFrame
     n_files: int
     n_parsed: int
     n_cached: int
@@ -194,7 +196,7 @@ def build(
         if rows
         else reused_documents
     )
-    sections, new_section_problems = _sections_for(documents, old_documents, out_dir)
+    sections, new_section_problems, kept_ids = _sections_for(documents, old_documents, out_dir)
     problems += new_section_problems
     problems_table = documents_module.problems_frame(
         pd.concat([reused_problems, pd.DataFrame(problems)], ignore_index=True)
@@ -208,16 +210,19 @@ def build(
         and all((out_dir / f"{name}.parquet").exists() for name in TABLES)
     )
     outline = sections_module.outline_compliance(sections)
+    indicators = _indicators_for(documents, sections, kept_ids, out_dir)
     if not unchanged:
         write_table(documents, out_dir / "documents.parquet")
         write_table(problems_table, out_dir / "problems.parquet")
         write_table(sections, out_dir / "sections.parquet")
         write_table(outline, out_dir / "outline.parquet")
+        write_table(indicators, out_dir / "indicators.parquet")
     return BuildResult(
         documents=documents,
         problems=problems_table,
         sections=sections,
         outline=outline,
+        indicators=indicators,
         n_files=len(files),
         n_parsed=len(to_parse),
         n_cached=len(files) - len(to_parse),
@@ -227,11 +232,38 @@ def build(
     )
 
 
+def _indicators_for(
+    documents: pd.DataFrame, sections: pd.DataFrame, kept_ids: set[str], out_dir: Path
+) -> pd.DataFrame:
+    """Indicators of every document, reused for the documents whose sections were reused."""
+    old = pd.DataFrame(columns=indicators_module.INDICATOR_COLUMNS)
+    path = out_dir / "indicators.parquet"
+    if kept_ids and path.exists():
+        try:
+            old = pd.read_parquet(path)
+        except Exception:  # an unreadable old table only means the indicators are read again
+            kept_ids = set()
+    reused = old[old["doc_id"].isin(kept_ids)]
+    todo = documents[~documents["doc_id"].isin(set(reused["doc_id"]) | kept_ids)]
+    fresh = indicators_module.extract_indicators(
+        todo, sections=sections[sections["doc_id"].isin(set(todo["doc_id"]))]
+    )
+    frames = [frame for frame in (reused, fresh) if len(frame)]
+    if not frames:
+        return fresh
+    return (
+        pd.concat(frames, ignore_index=True)
+        .sort_values(["doc_id", "start"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
 def _sections_for(
     documents: pd.DataFrame, old_documents: pd.DataFrame, out_dir: Path
-) -> tuple[pd.DataFrame, list[dict]]:
+) -> tuple[pd.DataFrame, list[dict], set[str]]:
     """Sections of every document: reused for documents unchanged since the last build (same
-    doc_id, sha256 and parser version), split anew for the rest, whose problems are returned."""
+    doc_id, sha256 and parser version), split anew for the rest, whose problems are returned,
+    with the ids of the documents whose sections were reused."""
     keys = ["doc_id", "sha256", "reportlib_version"]
     kept_ids: set[str] = set()
     old_sections = pd.DataFrame(columns=sections_module.SECTION_COLUMNS)
@@ -265,7 +297,7 @@ def _sections_for(
         }
         for doc_id in unknown
     ]
-    return sections, problems
+    return sections, problems, kept_ids
 
 
 def _same(new: pd.DataFrame, old: pd.DataFrame) -> bool:

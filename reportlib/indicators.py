@@ -1,0 +1,481 @@
+"""Numeric indicators: every count a report gives, with value, unit, qualifier, subject, category.
+
+One regular-expression pass finds ``[qualifier] number [余/多] [万/亿] unit [以上/左右]`` and
+percentages; each candidate is then checked against what is *not* a count: ordinals (第二次),
+frequencies (每两月1次), rankings (全市前十), slogans and programme names (八五普法, 三项制度,
+“四个意识”), name parts (PM2.5) and Chinese numerals glued into words (统一部署). Units,
+qualifiers, slogans, verbs and categories are plain data files in ``reportlib/data``.
+
+Offsets index ``documents.text``; the ``sentence`` column gives the context, ``subject`` the
+phrase naming what was counted, ``verb`` the action. A paragraph repeated verbatim within a
+report yields its indicators again with ``is_duplicate`` set, so totals can skip them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from reportlib.numbers import NUMERAL, parse_numeral, scale_of_approximate
+
+__all__ = [
+    "INDICATOR_COLUMNS",
+    "extract_document_indicators",
+    "extract_indicators",
+    "indicator_table",
+]
+
+INDICATOR_COLUMNS = [
+    "doc_id",
+    "section_id",
+    "part",
+    "start",
+    "end",
+    "surface",
+    "value",
+    "unit",
+    "qualifier",
+    "low",
+    "high",
+    "subject",
+    "verb",
+    "category",
+    "sentence",
+    "is_rate",
+    "is_duplicate",
+]
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("reportlib").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _data_csv(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(_data_lines(name)))
+
+
+@cache
+def _qualifiers() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {"before": [], "middle": [], "after": []}
+    for row in _data_csv("qualifiers.csv"):
+        found[row["position"]].append(row["marker"])
+    return {position: sorted(markers, key=len, reverse=True) for position, markers in found.items()}
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _candidate_pattern() -> re.Pattern[str]:
+    qualifiers = _qualifiers()
+    units = _alternation(_data_lines("units.txt"))
+    middle = _alternation(qualifiers["middle"])
+    after = _alternation(qualifiers["after"])
+    number = rf"(?:数[十百千万]+|{NUMERAL})"
+    # The pattern starts at the number (a qualifier before it is read afterwards, in Python):
+    # a pattern whose first character is a digit or a numeral lets the regex engine skip ahead.
+    return re.compile(
+        # percentages: 99%, 60%以上, 3-5%, 百分之八十三点三
+        rf"(?P<pnumber>{NUMERAL})(?:\s?(?:至|到|-|—|～|~)\s?(?P<pnumber2>{NUMERAL}))?"
+        rf"\s?(?P<percent>%|‰)(?P<pafter>以上|左右)?"
+        rf"|百分之(?P<cnpercent>{NUMERAL})"
+        # counts: 3000人次, 2000余份, 二十余万元, 3至5次, 1.6万册, 两场, 数十场
+        rf"|(?P<number>{number})"
+        rf"(?:\s?(?:至|到|-|—|～|~)\s?(?P<number2>{NUMERAL}))?"
+        rf"(?P<middle>{middle})?(?P<multiplier>[万亿])?\s?(?P<unit>{units})(?P<after>{after})?"
+    )
+
+
+@cache
+def _before_pattern() -> re.Pattern[str]:
+    """A qualifier written just before a number (近3000人次, 超过60%)."""
+    return re.compile(f"(?:{_alternation(_qualifiers()['before'])})\\s?$")
+
+
+@cache
+def _slogan_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{line})" for line in _data_lines("slogans.txt")))
+
+
+@cache
+def _verb_pattern() -> re.Pattern[str]:
+    return re.compile(_alternation(_data_lines("verbs.txt")))
+
+
+@cache
+def _categories() -> list[tuple[str, re.Pattern[str]]]:
+    return [(row["category"], re.compile(row["pattern"])) for row in _data_csv("categories.csv")]
+
+
+_CHINESE = "零〇一二两三四五六七八九十百千万亿"
+# A Chinese numeral counts only after one of these: a clause boundary, a qualifier, or a word
+# that introduces a count. Anything else glues the numeral into a word (统一, 万一, 唯一).
+_CHINESE_CONTEXT = re.compile(
+    r"(?:[，,。；;：:、（(“\s]|共|累计|合计|共计|总计|达|了|有|为|计|设|及|和|与|其中|全年|"
+    r"开展|举办|组织|召开|发放|办理|化解|调解|受理|培训|建成|建立|成立|配备|聘请|覆盖|涉及|"
+    r"参加|参与|处理|查处|审查|出具|提供|接待|走访|完成|新增|增加|减少|入选|获得|获评|评选|开通|打造|"
+    r"举行|进行|制定|出台|修订|清理|公开|发布|录制|张贴|悬挂|印发|推送|下发)$"
+)
+# "一" used as an article: 一批制度, 一项工作, 一次性, 一起 (together), 一处 (one place, vague)
+_ARTICLE = re.compile(r"一(?:批|项|起|系列|些|定|道|体|线|律|致|同|方面|步|点|把|张网|站)")
+_ORDINAL_BEFORE = re.compile(r"(?:第|前|后|排名|排名第|位列|位居|名列)\s?$")
+_FREQUENCY_BEFORE = re.compile(r"每[^，,。；;]{0,3}$")
+_GLUED_BEFORE = re.compile(r"[A-Za-z0-9.．·]$")
+_NOT_A_UNIT_AFTER = re.compile(
+    r"^(?:处理|处罚|期间|条例|面积|名单|所属|批准|类别|种类|部门|间隔|门槛)"
+)
+_DATE_AFTER = re.compile(r"^(?:年|月|日|号|届|周年|岁)")
+_SENTENCE_BOUNDARY = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_BOUNDARY = re.compile(r"[，,。！？!?；;：:、\n（）()“”]")
+_SUBJECT_TRIM = re.compile(
+    r"^(?:共计|共|累计|合计|总计|全年|各类|各级|相关|了|等|其中|先后|分别|已|均|新|还)+"
+    r"|(?:共计|共|累计|合计|总计|达到|达|为|约|近|超过|超|逾|等|的|了|分别|总数|数量|人数)+$"
+)
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    surface: str
+    value: float
+    unit: str
+    qualifier: str
+    low: float
+    high: float
+    is_rate: bool
+
+
+def _clean_span(match: re.Match[str], group: str) -> str:
+    return match.group(group) or ""
+
+
+def _read_candidate(text: str, match: re.Match[str]) -> _Found | None:
+    """Turn one regex match into an indicator, or None when it is not a count."""
+    start, end = match.start(), match.end()
+    before = _before_pattern().search(text, max(0, start - 3), start)
+    qualifier_before = ""
+    if before:
+        qualifier_before = before.group().strip()
+        start = before.start()
+    if match.group("percent") or match.group("cnpercent"):
+        numeral = match.group("pnumber") or match.group("cnpercent")
+        value = parse_numeral(numeral)
+        if value is None:
+            return None
+        qualifier = qualifier_before or _clean_span(match, "pafter")
+        high_value = parse_numeral(match.group("pnumber2")) if match.group("pnumber2") else None
+        low, high = _bounds(value, qualifier, step=0.0, high=high_value)
+        unit = "‰" if match.group("percent") == "‰" else "%"
+        return _Found(start, end, text[start:end], value, unit, qualifier, low, high, True)
+    numeral = match.group("number")
+    unit = match.group("unit")
+    if numeral.startswith("数"):
+        magnitude = parse_numeral(numeral[1:].replace("十", "十") if numeral[1:] != "十" else "十")
+        value = magnitude or 0.0
+        qualifier = "数"
+    else:
+        parsed = parse_numeral(numeral)
+        if parsed is None:
+            return None
+        value = parsed
+        qualifier = ""
+    multiplier = {"万": 1e4, "亿": 1e8}.get(match.group("multiplier") or "", 1.0)
+    if unit in ("万元", "亿元"):
+        multiplier *= 1e4 if unit == "万元" else 1e8
+        unit = "元"
+    value *= multiplier
+    high_value = None
+    if match.group("number2"):
+        second = parse_numeral(match.group("number2"))
+        high_value = second * multiplier if second is not None else None
+    qualifier = qualifier or (
+        qualifier_before or _clean_span(match, "middle") or _clean_span(match, "after")
+    )
+    step = 0.0
+    if qualifier in ("余", "多"):
+        step = scale_of_approximate(numeral) * multiplier
+    if qualifier == "数":
+        low, high = 2 * value, 9 * value
+    else:
+        low, high = _bounds(value, qualifier, step=step, high=high_value)
+    is_rate = unit in ("个百分点", "百分点")
+    return _Found(start, end, text[start:end], value, unit, qualifier, low, high, is_rate)
+
+
+def _bounds(
+    value: float, qualifier: str, *, step: float, high: float | None
+) -> tuple[float, float]:
+    """Low and high bounds; NaN where the text leaves a side open (超3000 has no high)."""
+    if high is not None:
+        return value, high
+    if qualifier in ("余", "多"):
+        return value, value + step
+    if qualifier in ("超", "超过", "逾", "以上"):
+        return value, math.nan
+    if qualifier in ("近", "不足", "不到"):
+        return math.nan, value
+    return value, value  # exact, 约, 左右
+
+
+def _is_count_context(text: str, match: re.Match[str], found: _Found) -> bool:
+    """Reject ordinals, frequencies, rankings, name parts, glued Chinese numerals, articles."""
+    number_start = match.start("pnumber") if match.group("pnumber") else match.start("number")
+    if match.group("cnpercent"):
+        number_start = match.start()
+    head = text[max(0, number_start - 6) : number_start]
+    if _ORDINAL_BEFORE.search(head) or _FREQUENCY_BEFORE.search(head) or _GLUED_BEFORE.search(head):
+        return False
+    numeral = match.group("number") or match.group("pnumber") or match.group("cnpercent") or ""
+    if _DATE_AFTER.match(text, match.end("number") if match.group("number") else match.end()):
+        return False
+    if match.group("unit") and _NOT_A_UNIT_AFTER.match(
+        text[match.end("unit") - 1 : match.end("unit") + 2]
+    ):
+        return False
+    is_chinese = numeral and not numeral[0].isdigit()
+    if is_chinese and not found.qualifier and not match.group("cnpercent"):
+        if (
+            not _CHINESE_CONTEXT.search(text[max(0, number_start - 4) : number_start])
+            and number_start
+        ):
+            return False
+        if _ARTICLE.match(text, number_start):
+            return False
+    return True
+
+
+_FOLLOWING_NOUN = re.compile(r"[\u4e00-\u9fff]{1,12}")
+_JOINER = re.compile(r"[的和及与]")
+
+
+def _cut_at_verb(noun: str) -> str:
+    """ "执法人员参加培训" → "执法人员": a noun phrase ends where a verb or 的/和 begins."""
+    cut = _verb_pattern().search(noun)
+    noun = noun[: cut.start()] if cut and cut.start() >= 1 else noun
+    return _JOINER.split(noun)[0]
+
+
+def _subject_and_verb(
+    text: str, found: _Found, clause_start: int, clause_end: int
+) -> tuple[str, str]:
+    """The counted thing and the action: "开展执法检查60余次" → (执法检查, 开展);
+    "全乡3名执法人员" → (执法人员, ''); "化解率达99%" → (化解率, '')."""
+    before = text[clause_start : found.start]
+    after = text[found.end : clause_end]
+    # the first verb of the clause introduces the counted thing: in "开展执法检查60余次" 检查
+    # is part of the subject, not a second action
+    first_verb = _verb_pattern().search(before)
+    verbs = [first_verb] if first_verb else []
+    verb = first_verb.group() if first_verb else ""
+    subject_before = before[first_verb.end() :] if first_verb else before
+    subject_before = _SUBJECT_TRIM.sub("", subject_before.strip())
+    # "3名执法人员", "8个行政村": a noun right after the unit is what was counted
+    if found.is_rate and after.startswith("的"):
+        # "超过60%的村": the share is of what follows 的
+        noun = _FOLLOWING_NOUN.match(after, 1)
+        if noun:
+            return _cut_at_verb(noun.group()), verb
+    following = _FOLLOWING_NOUN.match(after)
+    if following and not found.is_rate:
+        noun = _cut_at_verb(following.group())
+        if len(noun) >= 2 and not subject_before:
+            return noun, verb
+        if len(noun) >= 2 and found.unit in ("个", "名", "家", "户", "所", "位", "支", "座", "处"):
+            return noun, verb
+    if not subject_before and not verb and verbs == []:
+        return "", ""
+    return subject_before[-16:], verb
+
+
+def _category(subject: str, verb: str, sentence: str) -> str:
+    for text in (subject, verb, sentence):
+        if not text:
+            continue
+        for category, pattern in _categories():
+            if pattern.search(text):
+                return category
+    return "other"
+
+
+def extract_document_indicators(text: str) -> list[dict[str, object]]:
+    """Indicators of one text (no doc_id/section columns).
+
+    Examples
+    --------
+    >>> rows = extract_document_indicators("通过举办法治讲座4次、发放小册子2000余册,化解率达99%。")
+    >>> [(r["surface"], r["value"], r["unit"], r["qualifier"], r["subject"]) for r in rows]
+    [('4次', 4.0, '次', '', '法治讲座'), ('2000余册', 2000.0, '册', '余', '小册子'), ('99%', 99.0, '%', '', '化解率')]
+    """
+    slogans = [(m.start(), m.end()) for m in _slogan_pattern().finditer(text)]
+    slogan_starts = [start for start, _ in slogans]
+    rows: list[dict[str, object]] = []
+    seen_paragraphs: set[str] = set()
+    paragraph_repeats: dict[int, bool] = {}
+    position = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        repeated = len(stripped) >= 20 and stripped in seen_paragraphs
+        paragraph_repeats[position] = repeated
+        seen_paragraphs.add(stripped)
+        position += len(line) + 1
+    line_starts = sorted(paragraph_repeats)
+    sentence_marks = [m.start() for m in _SENTENCE_BOUNDARY.finditer(text)]
+    clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(text)]
+    for match in _candidate_pattern().finditer(text):
+        found = _read_candidate(text, match)
+        if found is None or not _is_count_context(text, match, found):
+            continue
+        index = bisect.bisect_right(slogan_starts, found.start) - 1
+        if index >= 0 and slogans[index][1] > found.start:
+            continue  # inside a slogan or a quoted name
+        if index + 1 < len(slogans) and slogans[index + 1][0] < found.end:
+            continue
+        # sentence and clause around the indicator, from boundary positions found once per text
+        at = bisect.bisect_left(sentence_marks, found.start)
+        sentence_start = sentence_marks[at - 1] + 1 if at else 0
+        sentence_end = sentence_marks[at] + 1 if at < len(sentence_marks) else len(text)
+        at = bisect.bisect_left(clause_marks, found.start)
+        clause_start = max(clause_marks[at - 1] + 1 if at else 0, sentence_start)
+        after = bisect.bisect_left(clause_marks, found.end)
+        clause_end = min(
+            clause_marks[after] if after < len(clause_marks) else len(text), sentence_end
+        )
+        subject, verb = _subject_and_verb(text, found, clause_start, clause_end)
+        if subject.startswith("率") and verb:
+            subject = verb + subject  # "办结率99.3%": the rate of the action
+        sentence = text[sentence_start:sentence_end].strip()
+        if (
+            not subject
+            and verb
+            and rows
+            and rows[-1]["sentence"] == sentence
+            and rows[-1]["subject"]
+        ):
+            # "受理行政复议申请11件,办结9件": the second count is of the same thing
+            subject = rows[-1]["subject"]
+        if found.is_rate is False and subject.endswith("率"):
+            found.is_rate = True
+        line_start = line_starts[bisect.bisect_right(line_starts, found.start) - 1]
+        rows.append(
+            {
+                "start": found.start,
+                "end": found.end,
+                "surface": found.surface,
+                "value": found.value,
+                "unit": found.unit,
+                "qualifier": found.qualifier,
+                "low": found.low,
+                "high": found.high,
+                "subject": subject,
+                "verb": verb,
+                "category": _category(subject, verb, sentence),
+                "sentence": sentence,
+                "is_rate": found.is_rate,
+                "is_duplicate": paragraph_repeats[line_start],
+            }
+        )
+    return rows
+
+
+def extract_indicators(
+    documents: pd.DataFrame, *, sections: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Extract the indicators of every document.
+
+    Parameters
+    ----------
+    documents
+        The documents table (``doc_id``, ``text``).
+    sections
+        Its sections table; computed with :func:`reportlib.split_sections` when not given, so
+        every indicator carries its ``section_id`` and ``part``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id, section_id, part, start, end, surface, value, unit, qualifier, low,
+        high, subject, verb, category, sentence, is_rate, is_duplicate``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "report_year": [2023],
+    ...                      "text": ["一、主要举措和成效\\n开展执法检查60余次,全乡3名执法人员。"]})
+    >>> extract_indicators(docs)[["section_id", "part", "surface", "subject"]].values.tolist()
+    [['a:0', 'achievements', '60余次', '执法检查'], ['a:0', 'achievements', '3名', '执法人员']]
+    """
+    if sections is None:
+        from reportlib.sections import split_sections
+
+        sections = split_sections(documents)
+    by_doc = {doc_id: group for doc_id, group in sections.groupby("doc_id", sort=False)}
+    rows: list[dict[str, object]] = []
+    for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
+        group = by_doc.get(doc_id)
+        starts = group["start"].tolist() if group is not None else []
+        for row in extract_document_indicators(text):
+            section_id, part = None, None
+            if starts:
+                index = max(bisect.bisect_right(starts, row["start"]) - 1, 0)
+                section_id = group["section_id"].iat[index]
+                part = group["part"].iat[index]
+            rows.append({"doc_id": doc_id, "section_id": section_id, "part": part, **row})
+    frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+    for column in ("start", "end"):
+        frame[column] = frame[column].astype("int64")
+    for column in ("value", "low", "high"):
+        frame[column] = frame[column].astype("float64")
+    for column in ("is_rate", "is_duplicate"):
+        frame[column] = frame[column].astype(bool)
+    return frame
+
+
+def indicator_table(
+    indicators: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: tuple[str, ...] = ("category", "entity", "report_year"),
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Sums and counts of indicators, with the number of reports behind each cell.
+
+    Values are only added up within one unit (次 with 次, 元 with 元), so ``unit`` is always a
+    grouping column; rates (%, 率) are averaged, never summed. Repeated paragraphs are left out
+    unless ``include_duplicates``. Returns a new DataFrame; the inputs are not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇", "乙镇"], "report_year": [2023, 2023],
+    ...                      "text": ["举办法治讲座4次,发放宣传资料200份。", "举办法治讲座6次。"]})
+    >>> table = indicator_table(extract_indicators(docs), docs, by=("category", "report_year"))
+    >>> table[table["unit"] == "次"][["total", "n_indicators", "n_reports"]].to_dict("records")
+    [{'total': 10.0, 'n_indicators': 2, 'n_reports': 2}]
+    """
+    keys = [column for column in by if column in documents.columns and column not in indicators]
+    data = indicators.merge(documents[["doc_id", *keys]], on="doc_id", how="left")
+    if not include_duplicates:
+        data = data[~data["is_duplicate"]]
+    group_columns = [*by, "unit"]
+    grouped = data.groupby(group_columns, dropna=False)
+    table = grouped.agg(
+        n_indicators=("value", "size"),
+        n_reports=("doc_id", "nunique"),
+        is_rate=("is_rate", "all"),
+        total=("value", "sum"),
+        mean=("value", "mean"),
+    ).reset_index()
+    table.loc[table["is_rate"], "total"] = math.nan  # a sum of percentages means nothing
+    table["n_indicators"] = table["n_indicators"].astype("int64")
+    table["n_reports"] = table["n_reports"].astype("int64")
+    return table
