@@ -258,10 +258,22 @@ _FOLLOWING_NOUN = re.compile(r"[\u4e00-\u9fff]{1,12}")
 _JOINER = re.compile(r"[的和及与]")
 
 
+_LIST_MARKER = re.compile(
+    r"^(?:\d{1,2}[.、．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])\s*"
+)
+# Words that end a noun phrase after a count: adverbs and common predicates.
+_NOUN_STOP = re.compile(
+    r"全部|均|都|已|分别|共|参加|参与|建成|完成|实现|获得|被|在|于|是|持证|进行|接受|得到|达到|"
+    r"纳入|开通|配备|覆盖|入驻|设立|落实|参训|到场|出席|列席|受益|上岗"
+)
+
+
 def _cut_at_verb(noun: str) -> str:
-    """ "执法人员参加培训" → "执法人员": a noun phrase ends where a verb or 的/和 begins."""
-    cut = _verb_pattern().search(noun)
-    noun = noun[: cut.start()] if cut and cut.start() >= 1 else noun
+    """The noun phrase at the start of ``noun``: "执法人员全部持证上岗" → "执法人员"."""
+    for pattern in (_verb_pattern(), _NOUN_STOP):
+        cut = pattern.search(noun)
+        if cut and cut.start() >= 1:
+            noun = noun[: cut.start()]
     return _JOINER.split(noun)[0]
 
 
@@ -274,6 +286,10 @@ def _subject_and_verb(
     after = text[found.end : clause_end]
     # the first verb of the clause introduces the counted thing: in "开展执法检查60余次" 检查
     # is part of the subject, not a second action
+    trimmed = _SUBJECT_TRIM.sub("", before.strip())
+    if found.is_rate and trimmed.endswith("率"):
+        # "矛盾纠纷化解率达99%": the whole rate name, verbs inside it included
+        return trimmed[-16:], ""
     first_verb = _verb_pattern().search(before)
     verbs = [first_verb] if first_verb else []
     verb = first_verb.group() if first_verb else ""
@@ -323,7 +339,8 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
     paragraph_repeats: dict[int, bool] = {}
     position = 0
     for line in text.split("\n"):
-        stripped = line.strip()
+        # a repeat may carry a new list number ("4.聚焦…" then "5.聚焦…" in seed 004)
+        stripped = _LIST_MARKER.sub("", line.strip())
         repeated = len(stripped) >= 20 and stripped in seen_paragraphs
         paragraph_repeats[position] = repeated
         seen_paragraphs.add(stripped)

@@ -1,0 +1,120 @@
+import math
+
+import pandas as pd
+import pytest
+
+from reportlib import read_reports
+from reportlib.indicators import extract_document_indicators, extract_indicators, indicator_table
+from tests.conftest import RAW
+
+
+def _one(sentence):
+    rows = extract_document_indicators(sentence)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+# The issue's own examples (value, unit, qualifier, subject).
+@pytest.mark.parametrize(
+    ("sentence", "surface", "value", "unit", "qualifier", "subject"),
+    [
+        ("开展执法检查60余次。", "60余次", 60, "次", "余", "执法检查"),
+        ("发放宣传资料2000余份。", "2000余份", 2000, "份", "余", "宣传资料"),
+        ("矛盾纠纷化解率达99%。", "99%", 99, "%", "", "矛盾纠纷化解率"),
+        ("追回被拖欠工资1269万元。", "1269万元", 12_690_000, "元", "", "被拖欠工资"),
+        ("全乡3名执法人员全部持证上岗。", "3名", 3, "名", "", "执法人员"),
+        ("发放宣传手册1.6万册。", "1.6万册", 16000, "册", "", "宣传手册"),
+        ("服务群众两万余人次。", "两万余人次", 20000, "人次", "余", "群众"),
+        ("挽回经济损失二十余万元。", "二十余万元", 200_000, "元", "余", "经济损失"),
+        ("村级法治宣传覆盖率60%以上。", "60%以上", 60, "%", "以上", "村级法治宣传覆盖率"),
+        ("调解成功率达百分之八十三点三。", "百分之八十三点三", 83.3, "%", "", "调解成功率"),
+        ("接待来访群众近3000人次。", "近3000人次", 3000, "人次", "近", "来访群众"),
+        ("全市54个乡镇全部建成公共法律服务工作站。", "54个", 54, "个", "", "乡镇"),
+    ],
+)
+def test_counts_the_issue_lists(sentence, surface, value, unit, qualifier, subject):
+    row = _one(sentence)
+    assert (row["surface"], row["unit"], row["qualifier"], row["subject"]) == (
+        surface,
+        unit,
+        qualifier,
+        subject,
+    )
+    assert row["value"] == pytest.approx(value)
+
+
+def test_bounds():
+    row = _one("挽回经济损失二十余万元。")
+    assert (row["low"], row["high"]) == (200_000, 300_000)  # 二十余万 lies between 20万 and 30万
+    row = _one("每次参加人数3至5人。".replace("每次", ""))
+    assert (row["value"], row["low"], row["high"]) == (3, 3, 5)
+    row = _one("开展培训超过60次。")
+    assert row["low"] == 60 and math.isnan(row["high"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2023年,全面完成2024-03-01前的各项工作。",  # years and dates
+        "在12.4全国法治宣传日和3月法治宣传月开展活动。",
+        "一是加强领导。第一责任人要履行职责。",  # ordinals and list markers
+        "深入推进八五普法,严格落实三重一大制度,推行一网通办。",  # slogans
+        "增强“四个意识”、坚定“四个自信”、做到“两个维护”,实现五个全覆盖和六个一。",
+        "全面落实行政执法三项制度,坚持一岗双责,推进法律七进。",
+        "学习贯彻党的二十大和二十届二中全会精神。",
+        "按照〔2019〕28号文件和第二十四条规定。",  # document and article numbers
+        "实施法治政府建设规划(2021—2025年)。",
+        "第二次会议和第72次会议审议了第三批清单。",  # ordinals with a unit
+        "每两月1次听取汇报。",  # frequency
+        "一年来,连续三年获评先进,第一季度完成任务。",  # time spans
+        "构建两级平台,实现三级联动。",  # structures
+        "出台一批制度,完成一项工作,开展一系列活动。",  # articles
+        "排名全省第一,进入全市前十。",  # rankings
+        "PM2.5浓度下降,发出一号司法建议。",  # name parts
+        "开通12345热线。",  # hotlines
+        "完善六项机制和两张清单。",  # fixed phrases naming a set of rules
+        "进一步加强一些薄弱环节,一方面要做好一定的准备。",  # vague words
+        "“1310”具体部署和“1+2+9”工作安排。",
+    ],
+)
+def test_not_counts(sentence):
+    assert extract_document_indicators(sentence) == []
+
+
+def test_repeated_paragraph_is_marked_not_dropped():
+    # seed 004 repeats a paragraph verbatim ("4.聚焦基层治理痛点…" and "5.聚焦基层治理痛点…")
+    documents = read_reports(RAW)
+    indicators = extract_indicators(documents[documents["doc_id"] == "004_8c642f3c1dbf128b"])
+    repeated = indicators[indicators["is_duplicate"]]
+    assert len(repeated) >= 1
+    for row in repeated.itertuples():
+        original = indicators[(indicators["surface"] == row.surface) & ~indicators["is_duplicate"]]
+        assert len(original) >= 1 and original["start"].min() < row.start
+
+
+def test_offsets_index_the_document_text():
+    documents = read_reports(RAW)
+    indicators = extract_indicators(documents)
+    texts = documents.set_index("doc_id")["text"]
+    for row in indicators.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.surface
+    assert indicators["section_id"].notna().all() and indicators["part"].notna().all()
+
+
+def test_indicator_table_adds_within_a_unit_and_counts_reports():
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "entity": ["甲镇", "乙镇"],
+            "report_year": [2023, 2023],
+            "text": [
+                "举办法治讲座4次,发放宣传资料200份,调解成功率98%。",
+                "举办法治讲座6次,调解成功率100%。",
+            ],
+        }
+    )
+    table = indicator_table(extract_indicators(documents), documents, by=("report_year",))
+    times = table[table["unit"] == "次"].iloc[0]
+    assert (times["total"], times["n_indicators"], times["n_reports"]) == (10, 2, 2)
+    rates = table[table["unit"] == "%"].iloc[0]
+    assert math.isnan(rates["total"]) and rates["mean"] == 99  # rates are averaged, never summed
