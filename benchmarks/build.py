@@ -109,6 +109,16 @@ def main() -> None:
         f"sections + outline (1 core, {len(documents)} reports): "
         f"{text_bytes / 1e6 / seconds:.2f} MB/s of report text"
     )
+    from reportlib.indicators import extract_indicators
+
+    sections = split_sections(documents)
+    started = time.perf_counter()
+    extract_indicators(documents, sections=sections)
+    seconds = time.perf_counter() - started
+    print(
+        f"indicators (1 core, {len(documents)} reports): "
+        f"{text_bytes / 1e6 / seconds:.2f} MB/s of report text"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MB")
 

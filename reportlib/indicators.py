@@ -91,7 +91,8 @@ def _candidate_pattern() -> re.Pattern[str]:
         # counts: 3000人次, 2000余份, 二十余万元, 3至5次, 1.6万册, 两场, 数十场
         rf"|(?P<number>{number})"
         rf"(?:\s?(?:至|到|-|—|～|~)\s?(?P<number2>{NUMERAL}))?"
-        rf"(?P<middle>{middle})?(?P<multiplier>[万亿])?\s?(?P<unit>{units})(?P<after>{after})?"
+        # spaces may stand between the parts in copied text: "20 余万份", "近 500 万人"
+        rf"(?:\s?(?P<middle>{middle}))?(?:\s?(?P<multiplier>[万亿]))?\s?(?P<unit>{units})(?P<after>{after})?"
     )
 
 
@@ -120,13 +121,15 @@ _CHINESE = "零〇一二两三四五六七八九十百千万亿"
 # A Chinese numeral counts only after one of these: a clause boundary, a qualifier, or a word
 # that introduces a count. Anything else glues the numeral into a word (统一, 万一, 唯一).
 _CHINESE_CONTEXT = re.compile(
-    r"(?:[，,。；;：:、（(“\s]|共|累计|合计|共计|总计|达|了|有|为|计|设|及|和|与|其中|全年|"
+    r"(?:[，,。；;：:、（(“\s]|共|累计|合计|共计|总计|达|了|有|为|计|设|及|和|与|等|的|分|其中|全年|"
     r"开展|举办|组织|召开|发放|办理|化解|调解|受理|培训|建成|建立|成立|配备|聘请|覆盖|涉及|"
     r"参加|参与|处理|查处|审查|出具|提供|接待|走访|完成|新增|增加|减少|入选|获得|获评|评选|开通|打造|"
     r"举行|进行|制定|出台|修订|清理|公开|发布|录制|张贴|悬挂|印发|推送|下发)$"
 )
 # "一" used as an article: 一批制度, 一项工作, 一次性, 一起 (together), 一处 (one place, vague)
-_ARTICLE = re.compile(r"一(?:批|项|起|系列|些|定|道|体|线|律|致|同|方面|步|点|把|张网|站)")
+_ARTICLE = re.compile(r"一(?:批|项|起|支|系列|些|定|道|体|线|律|致|同|方面|步|点|把|张网|站)")
+_PER_PERIOD = re.compile(r"每(?:年|月|季度?|周|天|日|半年|[两三四五六]个?月|次|届)")
+_PAGE_COUNTER = re.compile(r"(?:浏览|点击|阅读|访问)(?:次数|量)?\s?[:：]?\s?$")
 _ORDINAL_BEFORE = re.compile(r"(?:第|前|后|排名|排名第|位列|位居|名列)\s?$")
 _FREQUENCY_BEFORE = re.compile(r"每[^，,。；;]{0,3}$")
 _GLUED_BEFORE = re.compile(r"[A-Za-z0-9.．·]$")
@@ -227,6 +230,12 @@ def _bounds(
     return value, value  # exact, 约, 左右
 
 
+def _sentence_before(text: str, position: int) -> str:
+    """The part of the sentence before ``position`` (at most 120 characters back)."""
+    window = text[max(0, position - 120) : position]
+    return window[max(window.rfind(mark) for mark in "。！？；;\n") + 1 :]
+
+
 def _is_count_context(text: str, match: re.Match[str], found: _Found) -> bool:
     """Reject ordinals, frequencies, rankings, name parts, glued Chinese numerals, articles."""
     number_start = match.start("pnumber") if match.group("pnumber") else match.start("number")
@@ -242,8 +251,21 @@ def _is_count_context(text: str, match: re.Match[str], found: _Found) -> bool:
         text[match.end("unit") - 1 : match.end("unit") + 2]
     ):
         return False
+    clause = text[max(0, number_start - 40) : number_start]
+    clause = clause[max(clause.rfind(mark) for mark in "，,。；;：:\n") + 1 :]
+    if _PER_PERIOD.search(clause):
+        return False  # "每年开展法治宣传教育6次" is a frequency, not a count
+    if numeral in ("百", "千", "万") and not match.group("middle"):
+        return False  # 百名法学家百场报告会, 千村示范, 万人助万企: names; 万余人 is a count
+    if numeral == "一" and _PER_PERIOD.search(_sentence_before(text, number_start)):
+        return False  # "每半年听取一次汇报,召开一次会议": both under 每半年
+    if _PAGE_COUNTER.search(head):
+        return False  # "浏览:5072次" counts page views, not work
     is_chinese = numeral and not numeral[0].isdigit()
-    if is_chinese and not found.qualifier and not match.group("cnpercent"):
+    # a single Chinese digit can be part of a word (统一, 万一); longer numerals (三十二),
+    # 万余/千余 and qualified ones cannot, so only single digits need a counting context
+    needs_context = len(numeral) == 1 and not match.group("middle")
+    if is_chinese and needs_context and not found.qualifier and not match.group("cnpercent"):
         if (
             not _CHINESE_CONTEXT.search(text[max(0, number_start - 4) : number_start])
             and number_start

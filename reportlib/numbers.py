@@ -28,8 +28,8 @@ def parse_numeral(numeral: str) -> float | None:
     --------
     >>> [parse_numeral(n) for n in ("2,000", "1.6万", "3千", "三十二", "两万", "一千二百", "八十三点三")]
     [2000.0, 16000.0, 3000.0, 32.0, 20000.0, 1200.0, 83.3]
-    >>> parse_numeral("两"), parse_numeral("十"), parse_numeral("一些")
-    (2.0, 10.0, None)
+    >>> parse_numeral("两"), parse_numeral("十"), parse_numeral("万"), parse_numeral("一些")
+    (2.0, 10.0, 10000.0, None)
     """
     arabic = _ARABIC_WITH_MULTIPLIER.fullmatch(numeral)
     if arabic:
@@ -37,6 +37,8 @@ def parse_numeral(numeral: str) -> float | None:
         return value * _MULTIPLIER.get(arabic.group(2), 1)
     if not numeral or any(ch not in CHINESE_DIGITS + "点" for ch in numeral):
         return None
+    if numeral in _MULTIPLIER:
+        return float(_MULTIPLIER[numeral])  # a bare 万/千/百, as in 万余人, 千余份
     import cn2an  # imported on first use: Chinese numerals are the rarer case
 
     try:
