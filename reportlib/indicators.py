@@ -230,14 +230,14 @@ def _bounds(
     return value, value  # exact, 约, 左右
 
 
-def _sentence_before(text: str, position: int) -> str:
-    """The part of the sentence before ``position`` (at most 120 characters back)."""
-    window = text[max(0, position - 120) : position]
-    return window[max(window.rfind(mark) for mark in "。！？；;\n") + 1 :]
+def _is_count_context(
+    text: str, match: re.Match[str], found: _Found, *, scope_start: int, sentence_start: int
+) -> bool:
+    """Reject ordinals, frequencies, rankings, name parts, glued Chinese numerals, articles.
 
-
-def _is_count_context(text: str, match: re.Match[str], found: _Found) -> bool:
-    """Reject ordinals, frequencies, rankings, name parts, glued Chinese numerals, articles."""
+    ``scope_start`` is where the clause (up to the last ，。；：) begins, ``sentence_start`` where
+    the sentence begins: a 每… frequency reaches that far.
+    """
     number_start = match.start("pnumber") if match.group("pnumber") else match.start("number")
     if match.group("cnpercent"):
         number_start = match.start()
@@ -251,13 +251,13 @@ def _is_count_context(text: str, match: re.Match[str], found: _Found) -> bool:
         text[match.end("unit") - 1 : match.end("unit") + 2]
     ):
         return False
-    clause = text[max(0, number_start - 40) : number_start]
-    clause = clause[max(clause.rfind(mark) for mark in "，,。；;：:\n") + 1 :]
-    if _PER_PERIOD.search(clause):
+    if _PER_PERIOD.search(text, max(scope_start, number_start - 40), number_start):
         return False  # "每年开展法治宣传教育6次" is a frequency, not a count
     if numeral in ("百", "千", "万") and not match.group("middle"):
         return False  # 百名法学家百场报告会, 千村示范, 万人助万企: names; 万余人 is a count
-    if numeral == "一" and _PER_PERIOD.search(_sentence_before(text, number_start)):
+    if numeral == "一" and _PER_PERIOD.search(
+        text, max(sentence_start, number_start - 120), number_start
+    ):
         return False  # "每半年听取一次汇报,召开一次会议": both under 每半年
     if _PAGE_COUNTER.search(head):
         return False  # "浏览:5072次" counts page views, not work
@@ -345,6 +345,25 @@ def _category(subject: str, verb: str, sentence: str) -> str:
     return "other"
 
 
+_SCOPE_BOUNDARY = re.compile(r"[，,。；;：:\n]")
+_SLOGAN_REACH = 14  # a slogan or quoted name around a number starts at most this far before it
+
+
+def _in_slogan(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a slogan, programme name or short quoted name.
+
+    Searched in a window around the number only: scanning whole texts for slogans would cost
+    more than everything else the extractor does.
+    """
+    window_start = max(0, start - _SLOGAN_REACH)
+    for slogan in _slogan_pattern().finditer(
+        text, window_start, min(len(text), end + _SLOGAN_REACH)
+    ):
+        if slogan.start() < end and slogan.end() > start:
+            return True
+    return False
+
+
 def extract_document_indicators(text: str) -> list[dict[str, object]]:
     """Indicators of one text (no doc_id/section columns).
 
@@ -354,8 +373,6 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
     >>> [(r["surface"], r["value"], r["unit"], r["qualifier"], r["subject"]) for r in rows]
     [('4次', 4.0, '次', '', '法治讲座'), ('2000余册', 2000.0, '册', '余', '小册子'), ('99%', 99.0, '%', '', '化解率')]
     """
-    slogans = [(m.start(), m.end()) for m in _slogan_pattern().finditer(text)]
-    slogan_starts = [start for start, _ in slogans]
     rows: list[dict[str, object]] = []
     seen_paragraphs: set[str] = set()
     paragraph_repeats: dict[int, bool] = {}
@@ -370,19 +387,23 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
     line_starts = sorted(paragraph_repeats)
     sentence_marks = [m.start() for m in _SENTENCE_BOUNDARY.finditer(text)]
     clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(text)]
+    scope_marks = [m.start() for m in _SCOPE_BOUNDARY.finditer(text)]
     for match in _candidate_pattern().finditer(text):
         found = _read_candidate(text, match)
-        if found is None or not _is_count_context(text, match, found):
-            continue
-        index = bisect.bisect_right(slogan_starts, found.start) - 1
-        if index >= 0 and slogans[index][1] > found.start:
-            continue  # inside a slogan or a quoted name
-        if index + 1 < len(slogans) and slogans[index + 1][0] < found.end:
+        if found is None:
             continue
         # sentence and clause around the indicator, from boundary positions found once per text
         at = bisect.bisect_left(sentence_marks, found.start)
         sentence_start = sentence_marks[at - 1] + 1 if at else 0
         sentence_end = sentence_marks[at] + 1 if at < len(sentence_marks) else len(text)
+        at = bisect.bisect_left(scope_marks, found.start)
+        scope_start = scope_marks[at - 1] + 1 if at else 0
+        if not _is_count_context(
+            text, match, found, scope_start=scope_start, sentence_start=sentence_start
+        ):
+            continue
+        if _in_slogan(text, found.start, found.end):
+            continue
         at = bisect.bisect_left(clause_marks, found.start)
         clause_start = max(clause_marks[at - 1] + 1 if at else 0, sentence_start)
         after = bisect.bisect_left(clause_marks, found.end)
