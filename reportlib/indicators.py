@@ -23,7 +23,14 @@ from importlib import resources
 
 import pandas as pd
 
-from reportlib.numbers import NUMERAL, parse_numeral, scale_of_approximate
+from reportlib.numbers import (
+    ARABIC_NUMERAL,
+    CHINESE_DIGITS,
+    CHINESE_NUMERAL,
+    NUMERAL,
+    parse_numeral,
+    scale_of_approximate,
+)
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -75,25 +82,58 @@ def _alternation(words: list[str]) -> str:
 
 
 @cache
-def _candidate_pattern() -> re.Pattern[str]:
+def _candidate_patterns() -> tuple[re.Pattern[str], ...]:
+    """Three patterns, each led by what starts a number, so the regex engine can skip ahead:
+    Arabic numerals, Chinese numerals, and 百分之… . A number never starts inside another one."""
     qualifiers = _qualifiers()
     units = _alternation(_data_lines("units.txt"))
     middle = _alternation(qualifiers["middle"])
     after = _alternation(qualifiers["after"])
-    number = rf"(?:数[十百千万]+|{NUMERAL})"
-    # The pattern starts at the number (a qualifier before it is read afterwards, in Python):
-    # a pattern whose first character is a digit or a numeral lets the regex engine skip ahead.
-    return re.compile(
-        # percentages: 99%, 60%以上, 3-5%, 百分之八十三点三
-        rf"(?P<pnumber>{NUMERAL})(?:\s?(?:至|到|-|—|～|~)\s?(?P<pnumber2>{NUMERAL}))?"
-        rf"\s?(?P<percent>%|‰)(?P<pafter>以上|左右)?"
-        rf"|百分之(?P<cnpercent>{NUMERAL})"
-        # counts: 3000人次, 2000余份, 二十余万元, 3至5次, 1.6万册, 两场, 数十场
-        rf"|(?P<number>{number})"
+    # spaces may stand between the parts in copied text: "20 余万份", "近 500 万人"
+    tail = (
         rf"(?:\s?(?:至|到|-|—|～|~)\s?(?P<number2>{NUMERAL}))?"
-        # spaces may stand between the parts in copied text: "20 余万份", "近 500 万人"
-        rf"(?:\s?(?P<middle>{middle}))?(?:\s?(?P<multiplier>[万亿]))?\s?(?P<unit>{units})(?P<after>{after})?"
+        rf"(?:\s?(?P<middle>{middle}))?(?:\s?(?P<multiplier>[万亿]))?"
+        rf"\s?(?:(?P<percent>%|‰)|(?P<unit>{units}))(?P<after>{after})?"
     )
+    chinese = CHINESE_DIGITS
+    return (
+        # not inside a number: "2023" is not read again from "023", nor "1,000" from "000";
+        # a comma after a word is clause punctuation in these pages, so "，14名" starts a count
+        re.compile(rf"(?<![\d.])(?<!\d,)(?P<number>{ARABIC_NUMERAL}){tail}"),
+        re.compile(rf"(?<![\d{chinese}])(?P<number>数[十百千万]+|{CHINESE_NUMERAL}){tail}"),
+        re.compile(rf"百分之(?P<cnpercent>{NUMERAL})"),
+    )
+
+
+class _Match:
+    """One candidate from any of the patterns, read through the same group names (a group the
+    pattern does not have reads as None)."""
+
+    __slots__ = ("groups", "match")
+
+    def __init__(self, match: re.Match[str]):
+        self.match = match
+        self.groups = match.groupdict()
+
+    def group(self, name: str | None = None) -> str | None:
+        return self.match.group() if name is None else self.groups.get(name)
+
+    def start(self, name: str | None = None) -> int:
+        return self.match.start() if name is None else self.match.start(name)
+
+    def end(self, name: str | None = None) -> int:
+        return self.match.end() if name is None else self.match.end(name)
+
+
+def _candidates(text: str) -> list[_Match]:
+    found = [_Match(m) for pattern in _candidate_patterns() for m in pattern.finditer(text)]
+    found.sort(key=lambda candidate: candidate.start())
+    kept: list[_Match] = []
+    for candidate in found:
+        if kept and candidate.start() < kept[-1].end():
+            continue  # "3千余份" is found from its Arabic start; its 千余份 is not a second count
+        kept.append(candidate)
+    return kept
 
 
 @cache
@@ -158,11 +198,11 @@ class _Found:
     is_rate: bool
 
 
-def _clean_span(match: re.Match[str], group: str) -> str:
+def _clean_span(match: _Match, group: str) -> str:
     return match.group(group) or ""
 
 
-def _read_candidate(text: str, match: re.Match[str]) -> _Found | None:
+def _read_candidate(text: str, match: _Match) -> _Found | None:
     """Turn one regex match into an indicator, or None when it is not a count."""
     start, end = match.start(), match.end()
     before = _before_pattern().search(text, max(0, start - 3), start)
@@ -171,12 +211,12 @@ def _read_candidate(text: str, match: re.Match[str]) -> _Found | None:
         qualifier_before = before.group().strip()
         start = before.start()
     if match.group("percent") or match.group("cnpercent"):
-        numeral = match.group("pnumber") or match.group("cnpercent")
+        numeral = match.group("number") or match.group("cnpercent")
         value = parse_numeral(numeral)
         if value is None:
             return None
-        qualifier = qualifier_before or _clean_span(match, "pafter")
-        high_value = parse_numeral(match.group("pnumber2")) if match.group("pnumber2") else None
+        qualifier = qualifier_before or _clean_span(match, "middle") or _clean_span(match, "after")
+        high_value = parse_numeral(match.group("number2")) if match.group("number2") else None
         low, high = _bounds(value, qualifier, step=0.0, high=high_value)
         unit = "‰" if match.group("percent") == "‰" else "%"
         return _Found(start, end, text[start:end], value, unit, qualifier, low, high, True)
@@ -231,20 +271,18 @@ def _bounds(
 
 
 def _is_count_context(
-    text: str, match: re.Match[str], found: _Found, *, scope_start: int, sentence_start: int
+    text: str, match: _Match, found: _Found, *, scope_start: int, sentence_start: int
 ) -> bool:
     """Reject ordinals, frequencies, rankings, name parts, glued Chinese numerals, articles.
 
     ``scope_start`` is where the clause (up to the last ，。；：) begins, ``sentence_start`` where
     the sentence begins: a 每… frequency reaches that far.
     """
-    number_start = match.start("pnumber") if match.group("pnumber") else match.start("number")
-    if match.group("cnpercent"):
-        number_start = match.start()
+    number_start = match.start("number") if match.group("number") else match.start()
     head = text[max(0, number_start - 6) : number_start]
     if _ORDINAL_BEFORE.search(head) or _FREQUENCY_BEFORE.search(head) or _GLUED_BEFORE.search(head):
         return False
-    numeral = match.group("number") or match.group("pnumber") or match.group("cnpercent") or ""
+    numeral = match.group("number") or match.group("cnpercent") or ""
     if _DATE_AFTER.match(text, match.end("number") if match.group("number") else match.end()):
         return False
     if match.group("unit") and _NOT_A_UNIT_AFTER.match(
@@ -388,7 +426,7 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
     sentence_marks = [m.start() for m in _SENTENCE_BOUNDARY.finditer(text)]
     clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(text)]
     scope_marks = [m.start() for m in _SCOPE_BOUNDARY.finditer(text)]
-    for match in _candidate_pattern().finditer(text):
+    for match in _candidates(text):
         found = _read_candidate(text, match)
         if found is None:
             continue

@@ -10,12 +10,21 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["CHINESE_DIGITS", "NUMERAL", "parse_numeral", "scale_of_approximate"]
+__all__ = [
+    "ARABIC_NUMERAL",
+    "CHINESE_DIGITS",
+    "CHINESE_NUMERAL",
+    "NUMERAL",
+    "parse_numeral",
+    "scale_of_approximate",
+]
 
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # A numeral as it appears in a report: Arabic (with a Chinese multiplier) or Chinese.
-NUMERAL = rf"(?:{_ARABIC}(?:[万亿千百](?![{CHINESE_DIGITS}]))?|[{CHINESE_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+ARABIC_NUMERAL = rf"{_ARABIC}(?:[万亿千百](?![{CHINESE_DIGITS}]))?"
+CHINESE_NUMERAL = rf"[{CHINESE_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?"
+NUMERAL = rf"(?:{ARABIC_NUMERAL}|{CHINESE_NUMERAL})"
 _MULTIPLIER = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _ARABIC_WITH_MULTIPLIER = re.compile(rf"({_ARABIC})([万亿千百]?)")
 
