@@ -383,7 +383,8 @@ def _category(subject: str, verb: str, sentence: str) -> str:
     return "other"
 
 
-_SCOPE_BOUNDARY = re.compile(r"[，,。；;：:\n]")
+_SENTENCE_MARK_CHARACTERS = frozenset("。！？!?；;")
+_SCOPE_MARK_CHARACTERS = frozenset("，,。；;：:")
 _SLOGAN_REACH = 14  # a slogan or quoted name around a number starts at most this far before it
 
 
@@ -400,6 +401,24 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
         if slogan.start() < end and slogan.end() > start:
             return True
     return False
+
+
+def _line_marks(text: str, line_start: int) -> tuple[list[int], list[int], list[int]]:
+    """Positions of sentence, clause and scope marks in the line starting at ``line_start``,
+    with the line's end (its newline, or the text's end) as a mark of every kind."""
+    line_end = text.find("\n", line_start)
+    line_end = len(text) if line_end < 0 else line_end
+    sentence, clause, scope = [line_start - 1], [line_start - 1], [line_start - 1]
+    for mark in _CLAUSE_BOUNDARY.finditer(text, line_start, line_end):
+        position, character = mark.start(), mark.group()
+        clause.append(position)
+        if character in _SENTENCE_MARK_CHARACTERS:
+            sentence.append(position)
+        if character in _SCOPE_MARK_CHARACTERS:
+            scope.append(position)
+    for marks in (sentence, clause, scope):
+        marks.append(line_end)
+    return sentence, clause, scope
 
 
 def extract_document_indicators(text: str) -> list[dict[str, object]]:
@@ -423,13 +442,17 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
         seen_paragraphs.add(stripped)
         position += len(line) + 1
     line_starts = sorted(paragraph_repeats)
-    sentence_marks = [m.start() for m in _SENTENCE_BOUNDARY.finditer(text)]
-    clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(text)]
-    scope_marks = [m.start() for m in _SCOPE_BOUNDARY.finditer(text)]
+    # Sentences and clauses never cross a line, so boundary marks are collected per line, and
+    # only for lines that hold a candidate (most lines hold none).
+    marks_of_line: dict[int, tuple[list[int], list[int], list[int]]] = {}
     for match in _candidates(text):
         found = _read_candidate(text, match)
         if found is None:
             continue
+        line_start = line_starts[bisect.bisect_right(line_starts, found.start) - 1]
+        if line_start not in marks_of_line:
+            marks_of_line[line_start] = _line_marks(text, line_start)
+        sentence_marks, clause_marks, scope_marks = marks_of_line[line_start]
         # sentence and clause around the indicator, from boundary positions found once per text
         at = bisect.bisect_left(sentence_marks, found.start)
         sentence_start = sentence_marks[at - 1] + 1 if at else 0
@@ -463,7 +486,6 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
             subject = rows[-1]["subject"]
         if found.is_rate is False and subject.endswith("率"):
             found.is_rate = True
-        line_start = line_starts[bisect.bisect_right(line_starts, found.start) - 1]
         rows.append(
             {
                 "start": found.start,
