@@ -339,6 +339,14 @@ def summarize(result: BuildResult) -> str:
             f"parts in order: {int(outline['order_ok'].sum())}; "
             f"median compliance score {outline['compliance_score'].median():.0f}/100",
         ]
+    if len(result.indicators):
+        indicators = result.indicators
+        top = indicators.loc[~indicators["is_duplicate"], "category"].value_counts().head(5)
+        lines.append(
+            f"Indicators: {len(indicators)} ({int(indicators['is_duplicate'].sum())} in repeated "
+            f"paragraphs) in {indicators['doc_id'].nunique()} reports; most frequent categories: "
+            + ", ".join(f"{category} {count}" for category, count in top.items())
+        )
     if len(problems):
         by_stage = problems.groupby("stage").size()
         lines += ["", "Problems by stage: " + ", ".join(f"{s} {n}" for s, n in by_stage.items())]

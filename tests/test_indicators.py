@@ -173,3 +173,28 @@ def test_golden_table_precision_recall_and_subjects():
     assert true_positive >= 290  # the table holds 303 indicators
     assert precision >= 0.98 and recall >= 0.98, (precision, recall)
     assert with_subject / true_positive >= 0.90
+
+
+def test_build_writes_indicators_and_reuses_them_for_unchanged_reports(tmp_path, monkeypatch):
+    import shutil
+
+    from reportlib import build, store
+
+    shutil.copytree(RAW, tmp_path / "raw")
+    first = build(tmp_path / "raw", tmp_path / "out", progress=False)
+    stored = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    assert len(stored) == len(first.indicators) > 100
+    seen = []
+    original = store.indicators_module.extract_indicators
+    monkeypatch.setattr(
+        store.indicators_module,
+        "extract_indicators",
+        lambda docs, **kw: seen.append(sorted(docs["doc_id"])) or original(docs, **kw),
+    )
+    changed = sorted((tmp_path / "raw").glob("*.txt"))[-1]
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n另:开展普法活动3场。", encoding="utf-8"
+    )
+    second = build(tmp_path / "raw", tmp_path / "out", progress=False)
+    assert seen == [[changed.stem]]  # only the changed report is read again
+    assert len(second.indicators) == len(first.indicators) + 1
