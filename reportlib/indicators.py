@@ -538,17 +538,25 @@ def extract_indicators(
         from reportlib.sections import split_sections
 
         sections = split_sections(documents)
-    by_doc = {doc_id: group for doc_id, group in sections.groupby("doc_id", sort=False)}
+    # Plain lists per document, built in one pass: pandas indexing per indicator costs more
+    # than reading the indicators.
+    outline: dict[str, tuple[list[int], list[str], list[str]]] = {}
+    ordered = sections.sort_values(["doc_id", "start"], kind="stable")
+    for doc_id, start, section_id, part in zip(
+        ordered["doc_id"], ordered["start"], ordered["section_id"], ordered["part"], strict=True
+    ):
+        starts, section_ids, parts = outline.setdefault(doc_id, ([], [], []))
+        starts.append(int(start))
+        section_ids.append(section_id)
+        parts.append(part)
     rows: list[dict[str, object]] = []
     for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
-        group = by_doc.get(doc_id)
-        starts = group["start"].tolist() if group is not None else []
+        starts, section_ids, parts = outline.get(doc_id, ([], [], []))
         for row in extract_document_indicators(text):
-            section_id, part = None, None
+            section_id = part = None
             if starts:
                 index = max(bisect.bisect_right(starts, row["start"]) - 1, 0)
-                section_id = group["section_id"].iat[index]
-                part = group["part"].iat[index]
+                section_id, part = section_ids[index], parts[index]
             rows.append({"doc_id": doc_id, "section_id": section_id, "part": part, **row})
     frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     for column in ("start", "end"):
