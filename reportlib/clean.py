@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
-from importlib import resources
+
+from reportlib.patterns import data_lines
 
 __all__ = [
     "clean_header_line",
@@ -43,12 +44,6 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _NOT_CJK_RUN = re.compile(f"[^{CJK}]+")
 _CJK_RUN = re.compile(f"[{CJK}]+")
-
-
-def _data_lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of a data file shipped in ``reportlib/data``."""
-    text = resources.files("reportlib").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 # --- character level -------------------------------------------------------------------------
@@ -174,12 +169,12 @@ def to_simplified(text: str) -> str:
 
 @cache
 def _watermark_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in _data_lines("watermarks.txt")))
+    return re.compile("|".join(f"(?:{p})" for p in data_lines("watermarks.txt")))
 
 
 @cache
 def _spam_pattern() -> re.Pattern[str]:
-    rows = [line.split(",") for line in _data_lines("spam.csv")[1:]]
+    rows = [line.split(",") for line in data_lines("spam.csv")[1:]]
     kinds = "|".join(re.escape(kind) for kind, _ in rows if kind)
     outlets = "|".join(re.escape(outlet) for _, outlet in rows if outlet)
     # Starts with literals, so the regex engine skips quickly to candidate places; the brand
@@ -314,7 +309,7 @@ _COUNTER = re.compile(r"\d+次?|[:：]")
 
 @cache
 def _chrome_words() -> frozenset[str]:
-    return frozenset(_data_lines("chrome_words.txt"))
+    return frozenset(data_lines("chrome_words.txt"))
 
 
 def _is_chrome_words_line(line: str) -> bool:
@@ -349,7 +344,7 @@ def _is_breadcrumb(line: str) -> bool:
 
 @cache
 def _metadata_label_pattern() -> re.Pattern[str]:
-    labels = sorted(_data_lines("metadata_labels.txt"), key=len, reverse=True)
+    labels = sorted(data_lines("metadata_labels.txt"), key=len, reverse=True)
     # Labels are sometimes spaced out to align a grid: "索 引 号".
     spaced = ["\\s*".join(map(re.escape, label)) for label in labels]
     alternatives = "|".join(spaced)

@@ -14,12 +14,10 @@ report yields its indicators again with ``is_duplicate`` set, so totals can skip
 from __future__ import annotations
 
 import bisect
-import csv
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 
@@ -31,6 +29,7 @@ from reportlib.numbers import (
     parse_numeral,
     scale_of_approximate,
 )
+from reportlib.patterns import data_csv, data_lines
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -60,19 +59,10 @@ INDICATOR_COLUMNS = [
 ]
 
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("reportlib").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def _data_csv(name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(_data_lines(name)))
-
-
 @cache
 def _qualifiers() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {"before": [], "middle": [], "after": []}
-    for row in _data_csv("qualifiers.csv"):
+    for row in data_csv("qualifiers.csv"):
         found[row["position"]].append(row["marker"])
     return {position: sorted(markers, key=len, reverse=True) for position, markers in found.items()}
 
@@ -86,7 +76,7 @@ def _candidate_patterns() -> tuple[re.Pattern[str], ...]:
     """Three patterns, each led by what starts a number, so the regex engine can skip ahead:
     Arabic numerals, Chinese numerals, and 百分之… . A number never starts inside another one."""
     qualifiers = _qualifiers()
-    units = _alternation(_data_lines("units.txt"))
+    units = _alternation(data_lines("units.txt"))
     middle = _alternation(qualifiers["middle"])
     after = _alternation(qualifiers["after"])
     # spaces may stand between the parts in copied text: "20 余万份", "近 500 万人"
@@ -144,17 +134,17 @@ def _before_pattern() -> re.Pattern[str]:
 
 @cache
 def _slogan_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{line})" for line in _data_lines("slogans.txt")))
+    return re.compile("|".join(f"(?:{line})" for line in data_lines("slogans.txt")))
 
 
 @cache
 def _verb_pattern() -> re.Pattern[str]:
-    return re.compile(_alternation(_data_lines("verbs.txt")))
+    return re.compile(_alternation(data_lines("verbs.txt")))
 
 
 @cache
 def _categories() -> list[tuple[str, re.Pattern[str]]]:
-    return [(row["category"], re.compile(row["pattern"])) for row in _data_csv("categories.csv")]
+    return [(row["category"], re.compile(row["pattern"])) for row in data_csv("categories.csv")]
 
 
 _CHINESE = "零〇一二两三四五六七八九十百千万亿"

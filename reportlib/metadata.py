@@ -16,15 +16,14 @@ Whatever cannot be inferred stays empty and is reported, never guessed.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
-from importlib import resources
 
 from reportlib import clean
+from reportlib.patterns import data_csv, data_lines
 
 __all__ = [
     "LEVELS",
@@ -61,30 +60,20 @@ _PARENT_LEVELS = {
 _RANK = {"省": 0, "市": 1, "州": 1, "盟": 1, "区": 2, "县": 2, "旗": 2, "镇": 3, "乡": 3, "街道": 3}
 
 
-def _data_text(name: str) -> str:
-    return resources.files("reportlib").joinpath("data", name).read_text(encoding="utf-8")
-
-
-def _data_csv(name: str) -> list[dict[str, str]]:
-    lines = [line for line in _data_text(name).splitlines() if line and not line.startswith("#")]
-    return list(csv.DictReader(lines))
-
-
 @cache
 def _suffixes() -> list[tuple[str, str]]:
-    rows = [(row["suffix"], row["level"]) for row in _data_csv("place_suffixes.csv")]
+    rows = [(row["suffix"], row["level"]) for row in data_csv("place_suffixes.csv")]
     return sorted(rows, key=lambda row: len(row[0]), reverse=True)
 
 
 @cache
 def _provinces() -> dict[str, str]:
-    return {row["short"]: row["full"] for row in _data_csv("provinces.csv")}
+    return {row["short"]: row["full"] for row in data_csv("provinces.csv")}
 
 
 @cache
 def _department_pattern() -> re.Pattern[str]:
-    names = [line.strip() for line in _data_text("departments.txt").splitlines()]
-    names = sorted({n for n in names if n and not n.startswith("#")}, key=len, reverse=True)
+    names = sorted(set(data_lines("departments.txt")), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, names)))
 
 

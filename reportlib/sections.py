@@ -17,13 +17,13 @@ their parent's part unless their own heading names another part with a strong pa
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 import pandas as pd
+
+from reportlib.patterns import data_csv
 
 __all__ = [
     "OUTLINE_COLUMNS",
@@ -139,8 +139,7 @@ def find_headings(text: str) -> list[Heading]:
 
 @cache
 def _part_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
-    text = resources.files("reportlib").joinpath("data", "parts.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
+    rows = data_csv("parts.csv")
     return [(row["part"], row["strength"], re.compile(row["pattern"])) for row in rows]
 
 
