@@ -89,8 +89,9 @@ def _candidate_patterns() -> tuple[re.Pattern[str], ...]:
     return (
         # not inside a number: "2023" is not read again from "023", nor "1,000" from "000";
         # a comma after a word is clause punctuation in these pages, so "，14名" starts a count
-        re.compile(rf"(?<![\d.])(?<!\d,)(?P<number>{ARABIC_NUMERAL}){tail}"),
-        re.compile(rf"(?<![\d{chinese}])(?P<number>数[十百千万]+|{CHINESE_NUMERAL}){tail}"),
+        # Never after 第 (第23条, 第8次) or, for Chinese numerals, after “ (“四个意识”).
+        re.compile(rf"(?<![\d.第])(?<!\d,)(?P<number>{ARABIC_NUMERAL}){tail}"),
+        re.compile(rf"(?<![\d{chinese}第“])(?P<number>数[十百千万]+|{CHINESE_NUMERAL}){tail}"),
         re.compile(rf"百分之(?P<cnpercent>{NUMERAL})"),
     )
 
