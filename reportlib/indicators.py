@@ -312,6 +312,7 @@ _JOINER = re.compile(r"[的和及与]")
 _LIST_MARKER = re.compile(
     r"^(?:\d{1,2}[.、．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])\s*"
 )
+_LIST_MARKER_FIRST = frozenset("0123456789一二三四五六七八九十（(")
 # Words that end a noun phrase after a count: adverbs and common predicates.
 _NOUN_STOP = re.compile(
     r"全部|均|都|已|分别|共|参加|参与|建成|完成|实现|获得|被|在|于|是|持证|进行|接受|得到|达到|"
@@ -427,7 +428,9 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
     position = 0
     for line in text.split("\n"):
         # a repeat may carry a new list number ("4.聚焦…" then "5.聚焦…" in seed 004)
-        stripped = _LIST_MARKER.sub("", line.strip())
+        stripped = line.strip()
+        if stripped[:1] in _LIST_MARKER_FIRST:
+            stripped = _LIST_MARKER.sub("", stripped)
         repeated = len(stripped) >= 20 and stripped in seen_paragraphs
         paragraph_repeats[position] = repeated
         seen_paragraphs.add(stripped)
