@@ -160,10 +160,12 @@ _CHINESE_CONTEXT = re.compile(
 # "一" used as an article: 一批制度, 一项工作, 一次性, 一起 (together), 一处 (one place, vague)
 _ARTICLE = re.compile(r"一(?:批|项|起|支|系列|些|定|道|体|线|律|致|同|方面|步|点|把|张网|站)")
 _PER_PERIOD = re.compile(r"每(?:年|月|季度?|周|天|日|半年|[两三四五六]个?月|次|届)")
-_PAGE_COUNTER = re.compile(r"(?:浏览|点击|阅读|访问)(?:次数|量)?\s?[:：]?\s?$")
-_ORDINAL_BEFORE = re.compile(r"(?:第|前|后|排名|排名第|位列|位居|名列)\s?$")
-_FREQUENCY_BEFORE = re.compile(r"每[^，,。；;]{0,3}$")
-_GLUED_BEFORE = re.compile(r"[A-Za-z0-9.．·]$")
+_REJECTED_HEAD = re.compile(
+    r"(?:第|前|后|排名|排名第|位列|位居|名列)\s?$"  # 第二次, 全市前十, 排名第5
+    r"|每[^，,。；;]{0,3}$"  # 每两月1次
+    r"|[A-Za-z0-9.．·]$"  # PM2.5, 3·15
+    r"|(?:浏览|点击|阅读|访问)(?:次数|量)?\s?[:：]?\s?$"  # 浏览:5072次 counts page views
+)
 _NOT_A_UNIT_AFTER = re.compile(
     r"^(?:处理|处罚|期间|条例|面积|名单|所属|批准|类别|种类|部门|间隔|门槛)"
 )
@@ -271,8 +273,8 @@ def _is_count_context(
     """
     number_start = match.start("number") if match.group("number") else match.start()
     head = text[max(0, number_start - 6) : number_start]
-    if _ORDINAL_BEFORE.search(head) or _FREQUENCY_BEFORE.search(head) or _GLUED_BEFORE.search(head):
-        return False
+    if _REJECTED_HEAD.search(head):
+        return False  # ordinal, ranking, frequency, name part (PM2.5) or page counter
     numeral = match.group("number") or match.group("cnpercent") or ""
     if _DATE_AFTER.match(text, match.end("number") if match.group("number") else match.end()):
         return False
@@ -288,8 +290,6 @@ def _is_count_context(
         text, max(sentence_start, number_start - 120), number_start
     ):
         return False  # "每半年听取一次汇报,召开一次会议": both under 每半年
-    if _PAGE_COUNTER.search(head):
-        return False  # "浏览:5072次" counts page views, not work
     is_chinese = numeral and not numeral[0].isdigit()
     # a single Chinese digit can be part of a word (统一, 万一); longer numerals (三十二),
     # 万余/千余 and qualified ones cannot, so only single digits need a counting context
