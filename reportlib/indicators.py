@@ -97,31 +97,49 @@ def _candidate_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 class _Match:
-    """One candidate from any of the patterns, read through the same group names (a group the
-    pattern does not have reads as None)."""
+    """One candidate from any of the patterns, its groups as attributes (None where the pattern
+    has no such group)."""
 
-    __slots__ = ("groups", "match")
+    __slots__ = (
+        "after",
+        "cnpercent",
+        "end",
+        "match",
+        "middle",
+        "multiplier",
+        "number",
+        "number2",
+        "number_end",
+        "number_start",
+        "percent",
+        "start",
+        "unit",
+        "unit_end",
+    )
 
     def __init__(self, match: re.Match[str]):
+        groups = match.groupdict()
         self.match = match
-        self.groups = match.groupdict()
-
-    def group(self, name: str | None = None) -> str | None:
-        return self.match.group() if name is None else self.groups.get(name)
-
-    def start(self, name: str | None = None) -> int:
-        return self.match.start() if name is None else self.match.start(name)
-
-    def end(self, name: str | None = None) -> int:
-        return self.match.end() if name is None else self.match.end(name)
+        self.start, self.end = match.span()
+        self.number = groups.get("number")
+        self.number2 = groups.get("number2")
+        self.middle = groups.get("middle")
+        self.multiplier = groups.get("multiplier")
+        self.unit = groups.get("unit")
+        self.after = groups.get("after")
+        self.percent = groups.get("percent")
+        self.cnpercent = groups.get("cnpercent")
+        self.number_start = match.start("number") if self.number else self.start
+        self.number_end = match.end("number") if self.number else self.end
+        self.unit_end = match.end("unit") if self.unit else -1
 
 
 def _candidates(text: str) -> list[_Match]:
     found = [_Match(m) for pattern in _candidate_patterns() for m in pattern.finditer(text)]
-    found.sort(key=lambda candidate: candidate.start())
+    found.sort(key=lambda candidate: candidate.start)
     kept: list[_Match] = []
     for candidate in found:
-        if kept and candidate.start() < kept[-1].end():
+        if kept and candidate.start < kept[-1].end:
             continue  # "3千余份" is found from its Arabic start; its 千余份 is not a second count
         kept.append(candidate)
     return kept
@@ -192,29 +210,29 @@ class _Found:
 
 
 def _clean_span(match: _Match, group: str) -> str:
-    return match.group(group) or ""
+    return getattr(match, group) or ""
 
 
 def _read_candidate(text: str, match: _Match) -> _Found | None:
     """Turn one regex match into an indicator, or None when it is not a count."""
-    start, end = match.start(), match.end()
+    start, end = match.start, match.end
     before = _before_pattern().search(text, max(0, start - 3), start)
     qualifier_before = ""
     if before:
         qualifier_before = before.group().strip()
         start = before.start()
-    if match.group("percent") or match.group("cnpercent"):
-        numeral = match.group("number") or match.group("cnpercent")
+    if match.percent or match.cnpercent:
+        numeral = match.number or match.cnpercent
         value = parse_numeral(numeral)
         if value is None:
             return None
         qualifier = qualifier_before or _clean_span(match, "middle") or _clean_span(match, "after")
-        high_value = parse_numeral(match.group("number2")) if match.group("number2") else None
+        high_value = parse_numeral(match.number2) if match.number2 else None
         low, high = _bounds(value, qualifier, step=0.0, high=high_value)
-        unit = "‰" if match.group("percent") == "‰" else "%"
+        unit = "‰" if match.percent == "‰" else "%"
         return _Found(start, end, text[start:end], value, unit, qualifier, low, high, True)
-    numeral = match.group("number")
-    unit = match.group("unit")
+    numeral = match.number
+    unit = match.unit
     if numeral.startswith("数"):
         magnitude = parse_numeral(numeral[1:].replace("十", "十") if numeral[1:] != "十" else "十")
         value = magnitude or 0.0
@@ -225,14 +243,14 @@ def _read_candidate(text: str, match: _Match) -> _Found | None:
             return None
         value = parsed
         qualifier = ""
-    multiplier = {"万": 1e4, "亿": 1e8}.get(match.group("multiplier") or "", 1.0)
+    multiplier = {"万": 1e4, "亿": 1e8}.get(match.multiplier or "", 1.0)
     if unit in ("万元", "亿元"):
         multiplier *= 1e4 if unit == "万元" else 1e8
         unit = "元"
     value *= multiplier
     high_value = None
-    if match.group("number2"):
-        second = parse_numeral(match.group("number2"))
+    if match.number2:
+        second = parse_numeral(match.number2)
         high_value = second * multiplier if second is not None else None
     qualifier = qualifier or (
         qualifier_before or _clean_span(match, "middle") or _clean_span(match, "after")
@@ -263,38 +281,28 @@ def _bounds(
     return value, value  # exact, 约, 左右
 
 
-def _is_count_context(
-    text: str, match: _Match, found: _Found, *, scope_start: int, sentence_start: int
-) -> bool:
-    """Reject ordinals, frequencies, rankings, name parts, glued Chinese numerals, articles.
+def _is_count_context(text: str, match: _Match, found: _Found) -> bool:
+    """Reject ordinals, rankings, name parts, dates, glued Chinese numerals, articles, names.
 
-    ``scope_start`` is where the clause (up to the last ，。；：) begins, ``sentence_start`` where
-    the sentence begins: a 每… frequency reaches that far.
+    Only looks at the few characters around the number; frequencies, which need the clause,
+    are checked afterwards by :func:`_is_frequency` for the candidates that pass.
     """
-    number_start = match.start("number") if match.group("number") else match.start()
+    number_start = match.number_start
     head = text[max(0, number_start - 6) : number_start]
     if _REJECTED_HEAD.search(head):
         return False  # ordinal, ranking, frequency, name part (PM2.5) or page counter
-    numeral = match.group("number") or match.group("cnpercent") or ""
-    if _DATE_AFTER.match(text, match.end("number") if match.group("number") else match.end()):
+    numeral = match.number or match.cnpercent or ""
+    if _DATE_AFTER.match(text, match.number_end):
         return False
-    if match.group("unit") and _NOT_A_UNIT_AFTER.match(
-        text[match.end("unit") - 1 : match.end("unit") + 2]
-    ):
+    if match.unit and _NOT_A_UNIT_AFTER.match(text[match.unit_end - 1 : match.unit_end + 2]):
         return False
-    if _PER_PERIOD.search(text, max(scope_start, number_start - 40), number_start):
-        return False  # "每年开展法治宣传教育6次" is a frequency, not a count
-    if numeral in ("百", "千", "万") and not match.group("middle"):
+    if numeral in ("百", "千", "万") and not match.middle:
         return False  # 百名法学家百场报告会, 千村示范, 万人助万企: names; 万余人 is a count
-    if numeral == "一" and _PER_PERIOD.search(
-        text, max(sentence_start, number_start - 120), number_start
-    ):
-        return False  # "每半年听取一次汇报,召开一次会议": both under 每半年
     is_chinese = numeral and not numeral[0].isdigit()
     # a single Chinese digit can be part of a word (统一, 万一); longer numerals (三十二),
     # 万余/千余 and qualified ones cannot, so only single digits need a counting context
-    needs_context = len(numeral) == 1 and not match.group("middle")
-    if is_chinese and needs_context and not found.qualifier and not match.group("cnpercent"):
+    needs_context = len(numeral) == 1 and not match.middle
+    if is_chinese and needs_context and not found.qualifier and not match.cnpercent:
         if (
             not _CHINESE_CONTEXT.search(text[max(0, number_start - 4) : number_start])
             and number_start
@@ -303,6 +311,18 @@ def _is_count_context(
         if _ARTICLE.match(text, number_start):
             return False
     return True
+
+
+def _is_frequency(text: str, match: _Match, *, scope_start: int, sentence_start: int) -> bool:
+    """A count under 每… in its clause ("每年开展法治宣传教育6次"), or 一次 under 每… in its
+    sentence ("每半年听取一次汇报,召开一次会议")."""
+    number_start = match.number_start
+    if _PER_PERIOD.search(text, max(scope_start, number_start - 40), number_start):
+        return True
+    numeral = match.number or match.cnpercent or ""
+    return numeral == "一" and bool(
+        _PER_PERIOD.search(text, max(sentence_start, number_start - 120), number_start)
+    )
 
 
 _FOLLOWING_NOUN = re.compile(r"[\u4e00-\u9fff]{1,12}")
@@ -365,13 +385,21 @@ def _subject_and_verb(
     return subject_before[-16:], verb
 
 
-def _category(subject: str, verb: str, sentence: str) -> str:
+def _category(subject: str, verb: str, sentence: str, *, memo: dict[str, str]) -> str:
+    """The first category whose pattern matches the subject, else the verb, else the sentence.
+
+    ``memo`` remembers each text's category within a document: several counts of a sentence
+    share it, and subjects repeat.
+    """
     for text in (subject, verb, sentence):
         if not text:
             continue
-        for category, pattern in _categories():
-            if pattern.search(text):
-                return category
+        if text not in memo:
+            memo[text] = next(
+                (category for category, pattern in _categories() if pattern.search(text)), ""
+            )
+        if memo[text]:
+            return memo[text]
     return "other"
 
 
@@ -439,9 +467,10 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
     # Sentences and clauses never cross a line, so boundary marks are collected per line, and
     # only for lines that hold a candidate (most lines hold none).
     marks_of_line: dict[int, tuple[list[int], list[int], list[int]]] = {}
+    category_memo: dict[str, str] = {}
     for match in _candidates(text):
         found = _read_candidate(text, match)
-        if found is None:
+        if found is None or not _is_count_context(text, match, found):
             continue
         line_start = line_starts[bisect.bisect_right(line_starts, found.start) - 1]
         if line_start not in marks_of_line:
@@ -453,9 +482,7 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
         sentence_end = sentence_marks[at] + 1 if at < len(sentence_marks) else len(text)
         at = bisect.bisect_left(scope_marks, found.start)
         scope_start = scope_marks[at - 1] + 1 if at else 0
-        if not _is_count_context(
-            text, match, found, scope_start=scope_start, sentence_start=sentence_start
-        ):
+        if _is_frequency(text, match, scope_start=scope_start, sentence_start=sentence_start):
             continue
         if _in_slogan(text, found.start, found.end):
             continue
@@ -492,7 +519,7 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
                 "high": found.high,
                 "subject": subject,
                 "verb": verb,
-                "category": _category(subject, verb, sentence),
+                "category": _category(subject, verb, sentence, memo=category_memo),
                 "sentence": sentence,
                 "is_rate": found.is_rate,
                 "is_duplicate": paragraph_repeats[line_start],
