@@ -1,7 +1,8 @@
 """Numeric indicators: every count a report gives, with value, unit, qualifier, subject, category.
 
-One regular-expression pass finds ``[qualifier] number [余/多] [万/亿] unit [以上/左右]`` and
-percentages; each candidate is then checked against what is *not* a count: ordinals (第二次),
+Three regular expressions (led by an Arabic numeral, a Chinese numeral, or 百分之) find
+``[qualifier] number [余/多] [万/亿] unit [以上/左右]`` and percentages; each candidate is then
+checked against what is *not* a count: ordinals (第二次),
 frequencies (每两月1次), rankings (全市前十), slogans and programme names (八五普法, 三项制度,
 “四个意识”), name parts (PM2.5) and Chinese numerals glued into words (统一部署). Units,
 qualifiers, slogans, verbs and categories are plain data files in ``reportlib/data``.
@@ -166,7 +167,6 @@ def _categories() -> list[tuple[str, re.Pattern[str]]]:
     return [(row["category"], re.compile(row["pattern"])) for row in data_csv("categories.csv")]
 
 
-_CHINESE = "零〇一二两三四五六七八九十百千万亿"
 # A Chinese numeral counts only after one of these: a clause boundary, a qualifier, or a word
 # that introduces a count. Anything else glues the numeral into a word (统一, 万一, 唯一).
 _CHINESE_CONTEXT = re.compile(
@@ -188,7 +188,6 @@ _NOT_A_UNIT_AFTER = re.compile(
     r"^(?:处理|处罚|期间|条例|面积|名单|所属|批准|类别|种类|部门|间隔|门槛)"
 )
 _DATE_AFTER = re.compile(r"^(?:年|月|日|号|届|周年|岁)")
-_SENTENCE_BOUNDARY = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_BOUNDARY = re.compile(r"[，,。！？!?；;：:、\n（）()“”]")
 _SUBJECT_TRIM = re.compile(
     r"^(?:共计|共|累计|合计|总计|全年|各类|各级|相关|了|等|其中|先后|分别|已|均|新|还)+"
