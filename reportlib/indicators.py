@@ -7,6 +7,11 @@ frequencies (每两月1次), rankings (全市前十), slogans and programme name
 “四个意识”), name parts (PM2.5) and Chinese numerals glued into words (统一部署). Units,
 qualifiers, slogans, verbs and categories are plain data files in ``reportlib/data``.
 
+Bounds: ``low``/``high`` equal ``value`` for an exact count; N余/N多 runs to N plus one step of
+its last place (二十余万元: 200000 to 300000); 超/逾/以上 leave ``high`` open (NaN), 近/不足
+leave ``low`` open; a range keeps both ends (3至5次); 数十/数百 take the order of magnitude as
+``value`` (10, 100) with bounds 2× to 9× it.
+
 Offsets index ``documents.text``; the ``sentence`` column gives the context, ``subject`` the
 phrase naming what was counted, ``verb`` the action. A paragraph repeated verbatim within a
 report yields its indicators again with ``is_duplicate`` set, so totals can skip them.
