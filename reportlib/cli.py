@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-cache", action="store_true", help="re-parse every file")
     build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    build.add_argument(
+        "--workers", type=int, default=None, help="parsing processes (default: one per core)"
+    )
     return parser
 
 
@@ -45,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             arguments.out,
             progress=not arguments.no_progress,
             use_cache=not arguments.no_cache,
+            workers=arguments.workers,
         )
         print(summarize(result))
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,7 @@ def build(
     *,
     progress: bool = True,
     use_cache: bool = True,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the processed tables from the raw folder.
 
@@ -134,6 +136,10 @@ def build(
     use_cache
         Reuse rows of the previous build for unchanged files (same sha256 and parser version).
         When nothing changed at all, the tables are not even rewritten.
+    workers
+        Processes that parse files; by default one per core when more than
+        ``PARALLEL_FROM`` files need parsing, else one (starting processes costs more than it
+        saves on a small folder). The tables are the same whatever the number.
 
     Examples
     --------
@@ -181,13 +187,7 @@ def build(
     )
     rows: list[dict] = []
     problems: list[dict] = []
-    iterable = to_parse
-    if progress and len(to_parse) > 20:
-        from tqdm.auto import tqdm
-
-        iterable = tqdm(to_parse, desc="parsing reports", unit="file", disable=None)
-    for path in iterable:
-        parsed = documents_module.parse_file(path, doc_id=ids[path])
+    for parsed in _parse_all(to_parse, ids, workers=workers, progress=progress):
         if parsed.row is not None:
             rows.append(parsed.row)
         problems += parsed.problems
@@ -230,6 +230,47 @@ def build(
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
     )
+
+
+PARALLEL_FROM = 200
+_CHUNK = 64
+
+
+def _parse_one(item: tuple[Path, str]) -> documents_module.ParsedFile:
+    path, doc_id = item
+    return documents_module.parse_file(path, doc_id=doc_id)
+
+
+def _parse_all(
+    paths: list[Path], ids: dict[Path, str], *, workers: int | None, progress: bool
+) -> Iterator[documents_module.ParsedFile]:
+    """Parse files in order, in a pool of processes when there are many."""
+    items = [(path, ids[path]) for path in paths]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(items) > PARALLEL_FROM else 1
+    bar = None
+    if progress and len(items) > 20:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(items), desc="parsing reports", unit="file", disable=None)
+    try:
+        if workers <= 1:
+            results: Iterable[documents_module.ParsedFile] = map(_parse_one, items)
+            for parsed in results:
+                if bar is not None:
+                    bar.update()
+                yield parsed
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for parsed in pool.map(_parse_one, items, chunksize=_CHUNK):  # keeps input order
+                if bar is not None:
+                    bar.update()
+                yield parsed
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _indicators_for(

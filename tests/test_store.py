@@ -133,3 +133,11 @@ def test_unchanged_inputs_leave_the_tables_untouched(tmp_path):
     stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.parquet")}
     build(raw, tmp_path / "out", progress=False)
     assert stamps == {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.parquet")}
+
+
+def test_parallel_parsing_gives_the_same_tables(tmp_path):
+    raw = _raw_copy(tmp_path)
+    one = build(raw, tmp_path / "one", progress=False, workers=1)
+    two = build(raw, tmp_path / "two", progress=False, workers=2)
+    for table in ("documents", "problems", "sections", "indicators"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
