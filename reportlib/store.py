@@ -285,7 +285,9 @@ def _indicators_for(
         except Exception:  # an unreadable old table only means the indicators are read again
             kept_ids = set()
     reused = old[old["doc_id"].isin(kept_ids)]
-    todo = documents[~documents["doc_id"].isin(set(reused["doc_id"]) | kept_ids)]
+    # a kept report with no stored rows (none found, or an older build without indicators) is
+    # read again: cheap, and never leaves a report without its indicators
+    todo = documents[~documents["doc_id"].isin(set(reused["doc_id"]))]
     fresh = indicators_module.extract_indicators(
         todo, sections=sections[sections["doc_id"].isin(set(todo["doc_id"]))]
     )

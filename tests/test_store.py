@@ -141,3 +141,14 @@ def test_parallel_parsing_gives_the_same_tables(tmp_path):
     two = build(raw, tmp_path / "two", progress=False, workers=2)
     for table in ("documents", "problems", "sections", "indicators"):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+
+
+def test_missing_indicators_table_is_rebuilt_for_unchanged_reports(tmp_path):
+    # regression: with documents and sections reused, a missing indicators.parquet (a build
+    # made before indicators existed) left the unchanged reports without indicators
+    raw = _raw_copy(tmp_path)
+    first = build(raw, tmp_path / "out", progress=False)
+    (tmp_path / "out" / "indicators.parquet").unlink()
+    second = build(raw, tmp_path / "out", progress=False)
+    assert len(second.indicators) == len(first.indicators) > 0
+    assert (tmp_path / "out" / "indicators.parquet").exists()
