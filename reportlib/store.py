@@ -198,6 +198,10 @@ def build(
     )
     sections, new_section_problems, kept_ids = _sections_for(documents, old_documents, out_dir)
     problems += new_section_problems
+    # sections split again bring their problems anew; drop the reused copies of those
+    reused_problems = reused_problems[
+        (reused_problems["stage"] != "sections") | reused_problems["doc_id"].isin(kept_ids)
+    ]
     problems_table = documents_module.problems_frame(
         pd.concat([reused_problems, pd.DataFrame(problems)], ignore_index=True)
         if problems

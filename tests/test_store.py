@@ -152,3 +152,15 @@ def test_missing_indicators_table_is_rebuilt_for_unchanged_reports(tmp_path):
     second = build(raw, tmp_path / "out", progress=False)
     assert len(second.indicators) == len(first.indicators) > 0
     assert (tmp_path / "out" / "indicators.parquet").exists()
+
+
+def test_sections_problem_is_not_doubled_when_sections_are_split_again(tmp_path):
+    from tests.conftest import CORPUS
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(CORPUS / "d013.txt", raw / "plain.txt")  # no numbered headings: one problem row
+    build(raw, tmp_path / "out", progress=False)
+    (tmp_path / "out" / "sections.parquet").unlink()
+    result = build(raw, tmp_path / "out", progress=False)
+    assert (result.problems["stage"] == "sections").sum() == 1
