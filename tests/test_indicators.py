@@ -210,3 +210,22 @@ def test_build_writes_indicators_and_reuses_them_for_unchanged_reports(tmp_path,
     second = build(tmp_path / "raw", tmp_path / "out", progress=False)
     assert seen == [[changed.stem]]  # only the changed report is read again
     assert len(second.indicators) == len(first.indicators) + 1
+
+
+def test_slogan_lookahead_keeps_every_slogan():
+    # The lookahead that speeds up the slogan search is derived from slogans.txt; it must not
+    # hide a slogan that the plain alternation finds.
+    import re
+
+    from reportlib.indicators import _first_characters, _slogan_pattern
+    from reportlib.patterns import data_lines
+
+    plain = re.compile("|".join(f"(?:{line})" for line in data_lines("slogans.txt")))
+    text = "深入开展八五普法,落实三重一大制度和“四个意识”,推进一网通办,召开二十届二中全会精神宣讲12场。"
+    assert [m.span() for m in _slogan_pattern().finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+    assert len(plain.findall(text)) >= 4
+    # a slogan that can start anywhere turns the lookahead off rather than hiding matches
+    assert _first_characters([".{2}普法"]) is None
+    assert _first_characters(["[一二]+届"]) == {"一", "二"}
