@@ -1,6 +1,7 @@
 """reportlib: read, clean and tabulate China's annual rule-of-law-government reports."""
 
 from reportlib.clean import clean_text, normalize_text
+from reportlib.counts import count_keywords, keyword_trends, top_terms
 from reportlib.documents import find_input_files, parse_file, read_reports
 from reportlib.errors import (
     BinaryFileError,
@@ -12,10 +13,14 @@ from reportlib.errors import (
     UnsupportedFormatError,
 )
 from reportlib.indicators import extract_indicators, indicator_table
+from reportlib.keyness import collocations, keyness
+from reportlib.kwic import kwic
 from reportlib.metadata import infer_metadata
 from reportlib.readers import read_file
 from reportlib.sections import outline_compliance, split_sections
+from reportlib.segment import segment
 from reportlib.store import build, connect
+from reportlib.tokens import tokenize
 from reportlib.version import __version__
 
 __all__ = [
@@ -29,15 +34,23 @@ __all__ = [
     "__version__",
     "build",
     "clean_text",
+    "collocations",
     "connect",
+    "count_keywords",
     "extract_indicators",
     "find_input_files",
     "indicator_table",
     "infer_metadata",
+    "keyness",
+    "keyword_trends",
+    "kwic",
     "normalize_text",
     "outline_compliance",
     "parse_file",
     "read_file",
     "read_reports",
+    "segment",
     "split_sections",
+    "tokenize",
+    "top_terms",
 ]

@@ -21,10 +21,11 @@ from reportlib import documents as documents_module
 from reportlib import indicators as indicators_module
 from reportlib import readers, version
 from reportlib import sections as sections_module
+from reportlib import tokens as tokens_module
 
 __all__ = ["BuildResult", "build", "connect", "summarize", "write_table"]
 
-TABLES = ("documents", "problems", "sections", "outline", "indicators")
+TABLES = ("documents", "problems", "sections", "outline", "indicators", "tokens")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class BuildResult:
     sections: pd.DataFrame
     outline: pd.DataFrame
     indicators: pd.DataFrame
+    tokens: pd.DataFrame
     n_files: int
     n_parsed: int
     n_cached: int
@@ -129,8 +131,8 @@ def build(
     raw_dir
         Folder (or file) of raw reports; never written to.
     out_dir
-        Folder for ``documents.parquet``, ``problems.parquet``, ``sections.parquet`` and
-        ``outline.parquet``.
+        Folder for the tables: ``documents``, ``problems``, ``sections``, ``outline``,
+        ``indicators`` and ``tokens`` (``.parquet``).
     progress
         Show a progress bar on a terminal.
     use_cache
@@ -215,18 +217,21 @@ def build(
     )
     outline = sections_module.outline_compliance(sections)
     indicators = _indicators_for(documents, sections, kept_ids, out_dir)
+    tokens = _tokens_for(documents, sections, kept_ids, out_dir)
     if not unchanged:
         write_table(documents, out_dir / "documents.parquet")
         write_table(problems_table, out_dir / "problems.parquet")
         write_table(sections, out_dir / "sections.parquet")
         write_table(outline, out_dir / "outline.parquet")
         write_table(indicators, out_dir / "indicators.parquet")
+        write_table(tokens, out_dir / "tokens.parquet")
     return BuildResult(
         documents=documents,
         problems=problems_table,
         sections=sections,
         outline=outline,
         indicators=indicators,
+        tokens=tokens,
         n_files=len(files),
         n_parsed=len(to_parse),
         n_cached=len(files) - len(to_parse),
@@ -301,6 +306,31 @@ def _indicators_for(
     return (
         pd.concat(frames, ignore_index=True)
         .sort_values(["doc_id", "start"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _tokens_for(
+    documents: pd.DataFrame, sections: pd.DataFrame, kept_ids: set[str], out_dir: Path
+) -> pd.DataFrame:
+    """Tokens of every document: an unchanged document (same sha256 and parser version, which
+    covers the lexicon and stop-word files) is never segmented twice."""
+    reused = pd.DataFrame(columns=tokens_module.TOKEN_COLUMNS)
+    path = out_dir / "tokens.parquet"
+    if kept_ids and path.exists():
+        try:
+            # only the kept documents' rows are read: the table is the largest one
+            reused = pd.read_parquet(path, filters=[("doc_id", "in", sorted(kept_ids))])
+        except Exception:  # an unreadable old table only means the documents are cut again
+            reused = pd.DataFrame(columns=tokens_module.TOKEN_COLUMNS)
+    todo = set(documents["doc_id"]) - set(reused["doc_id"])
+    fresh = tokens_module.tokenize(sections[sections["doc_id"].isin(todo)])
+    frames = [frame for frame in (reused, fresh) if len(frame)]
+    if not frames:
+        return fresh
+    return (
+        pd.concat(frames, ignore_index=True)
+        .sort_values(["doc_id", "position"], kind="stable")
         .reset_index(drop=True)
     )
 
@@ -393,6 +423,13 @@ def summarize(result: BuildResult) -> str:
             f"Indicators: {len(indicators)} ({int(indicators['is_duplicate'].sum())} in repeated "
             f"paragraphs) in {indicators['doc_id'].nunique()} reports; most frequent categories: "
             + ", ".join(f"{category} {count}" for category, count in top.items())
+        )
+    if len(result.tokens):
+        words = result.tokens.loc[~result.tokens["is_stopword"], "token"]
+        lines.append(
+            f"Tokens: {len(result.tokens)} in {result.tokens['doc_id'].nunique()} reports; "
+            f"{words.nunique()} distinct words besides stop words; most frequent: "
+            + ", ".join(f"{word} {count}" for word, count in words.value_counts().head(8).items())
         )
     if len(problems):
         by_stage = problems.groupby("stage").size()
