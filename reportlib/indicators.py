@@ -232,7 +232,7 @@ def _categories() -> list[tuple[str, re.Pattern[str]]]:
 # that introduces a count. Anything else glues the numeral into a word (统一, 万一, 唯一).
 _CHINESE_CONTEXT = re.compile(
     r"(?:[，,。；;：:、（(“\s]|共|累计|合计|共计|总计|达|了|有|为|计|设|及|和|与|等|的|分|其中|全年|"
-    r"开展|举办|组织|召开|发放|办理|化解|调解|受理|培训|建成|建立|成立|配备|聘请|覆盖|涉及|"
+    r"开展|举办|组织|召开|发放|办理|化解|调解|受理|培训|建成|建立|成立|设立|配备|聘请|覆盖|涉及|"
     r"参加|参与|处理|查处|审查|出具|提供|接待|走访|完成|新增|增加|减少|入选|获得|获评|评选|开通|打造|"
     r"举行|进行|制定|出台|修订|清理|公开|发布|录制|张贴|悬挂|印发|推送|下发)$"
 )
@@ -356,21 +356,27 @@ def _is_count_context(text: str, match: _Match, found: _Found) -> bool:
         return False
     if match.unit and _NOT_A_UNIT_AFTER.match(text[match.unit_end - 1 : match.unit_end + 2]):
         return False
-    if numeral in ("百", "千", "万") and not match.middle:
-        return False  # 百名法学家百场报告会, 千村示范, 万人助万企: names; 万余人 is a count
+    if numeral in ("百", "千", "万") and not match.middle and not found.qualifier:
+        return False  # 百名法学家百场报告会, 千村示范, 万人助万企: names; 万余人, 近百名 are counts
     is_chinese = numeral and not numeral[0].isdigit()
     # a single Chinese digit can be part of a word (统一, 万一); longer numerals (三十二),
     # 万余/千余 and qualified ones cannot, so only single digits need a counting context
     needs_context = len(numeral) == 1 and not match.middle
     if is_chinese and needs_context and not found.qualifier and not match.cnpercent:
+        # a count that closes its clause ("配备工作人员八名。") needs no introducing word
+        closes_clause = match.end >= len(text) or text[match.end] in _CLAUSE_END
         if (
-            not _CHINESE_CONTEXT.search(text[max(0, number_start - 4) : number_start])
+            not closes_clause
+            and not _CHINESE_CONTEXT.search(text[max(0, number_start - 4) : number_start])
             and number_start
         ):
             return False
         if _ARTICLE.match(text, number_start):
             return False
     return True
+
+
+_CLAUSE_END = frozenset("，,。；;、")
 
 
 def _is_frequency(text: str, match: _Match, *, scope_start: int, sentence_start: int) -> bool:

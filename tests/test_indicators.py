@@ -229,3 +229,45 @@ def test_slogan_lookahead_keeps_every_slogan():
     # a slogan that can start anywhere turns the lookahead off rather than hiding matches
     assert _first_characters([".{2}普法"]) is None
     assert _first_characters(["[一二]+届"]) == {"一", "二"}
+
+
+def test_synthetic_sentences_precision_recall():
+    """200 sentences written in the genre's style by a helper who never saw the extractor
+    (tests/fixtures/indicators_synthetic.md). First contact gave P 99.3 % / R 98.2 %; the five
+    misses became the regression tests below, so this set is no longer unseen."""
+    true_positive, false_positive, false_negative, with_subject = _score(
+        _golden("indicators_synthetic.csv")
+    )
+    assert true_positive >= 270  # the table holds 276 indicators
+    assert true_positive / (true_positive + false_positive) >= 0.98
+    assert true_positive / (true_positive + false_negative) >= 0.98
+    assert with_subject / true_positive >= 0.90
+
+
+def _triples(sentence: str) -> list[tuple[float, str, str]]:
+    return [(r["value"], r["unit"], r["qualifier"]) for r in extract_document_indicators(sentence)]
+
+
+def test_chinese_count_closing_its_clause_needs_no_introducing_word():
+    assert _triples("全县共设立两个行政复议服务窗口,配备工作人员八名。") == [
+        (2.0, "个", ""),
+        (8.0, "名", ""),
+    ]
+    assert _triples("坚持统一领导，万一发生险情") == []  # glued digits stay words
+
+
+def test_near_a_hundred_is_a_count_but_a_bare_hundred_is_a_name():
+    assert _triples("全年新增人民调解员近百名。") == [(100.0, "名", "近")]
+    assert _triples("开展百名法学家百场报告会。") == []
+
+
+def test_round_the_clock_service_names_are_not_counts():
+    assert _triples("设立24小时自助服务区,实现群众办事不打烊。") == []
+    assert _triples("参加培训36小时。") == [(36.0, "小时", "")]
+
+
+def test_compound_vehicle_unit_and_knives():
+    assert _triples("检查营运车辆3,650辆次,收缴管制刀具14把。") == [
+        (3650.0, "辆次", ""),
+        (14.0, "把", ""),
+    ]
