@@ -105,6 +105,7 @@ def count_keywords(
         grid = units[keys].merge(pd.DataFrame({"term": terms}), how="cross")
         per_unit = grid.merge(per_unit, on=[*keys, "term"], how="left")
         per_unit["count"] = per_unit["count"].fillna(0).astype("int64")
+        per_unit = per_unit.sort_values([*keys, "term"], kind="stable")
     else:
         per_unit = _token_counts(
             tokens, units, keys, terms=None, include_stopwords=include_stopwords
@@ -126,7 +127,7 @@ def _token_counts(
     elif not include_stopwords:
         selected = selected[~selected["is_stopword"]]
     columns = [*keys, "token"]
-    counted = selected.groupby(columns, sort=False, observed=True).size()
+    counted = selected.groupby(columns, sort=True, observed=True).size()
     counted = counted.rename("count").reset_index().rename(columns={"token": "term"})
     counted["count"] = counted["count"].astype("int64")
     return counted
@@ -153,6 +154,10 @@ def _aggregate(
     those where a term occurs."""
     carried = [c for c in _METADATA if "doc_id" in by and c in units.columns and c not in by]
     group_columns = [*by, *carried]
+    if set(keys) <= set(by) and set(by) <= set(units.columns):
+        # one group per unit (the default, per document): the unit counts are the answer;
+        # only the unit's columns and totals are attached, without grouping again
+        return _per_unit(per_unit, units, keys, group_columns)
     # inner: tokens of documents not in ``documents`` are not counted
     with_groups = per_unit.merge(units, on=keys, how="inner", suffixes=("", "_unit"))
     counted = (
@@ -173,6 +178,29 @@ def _aggregate(
     table["rate_per_10k"] = _rate(table["count"], table["n_chars"])
     for column in ("n_documents", "n_documents_with"):
         table[column] = table[column].astype("int64")
+    return table[[*group_columns, *COUNT_COLUMNS]].reset_index(drop=True)
+
+
+def _per_unit(
+    per_unit: pd.DataFrame, units: pd.DataFrame, keys: list[str], group_columns: list[str]
+) -> pd.DataFrame:
+    index = pd.MultiIndex.from_frame(units[keys]) if len(keys) > 1 else pd.Index(units[keys[0]])
+    wanted = (
+        pd.MultiIndex.from_frame(per_unit[keys]) if len(keys) > 1 else pd.Index(per_unit[keys[0]])
+    )
+    position = index.get_indexer(wanted)
+    known = position >= 0  # tokens of documents not in ``documents`` are not counted
+    table = per_unit.loc[known, [*keys, "term", "count"]].reset_index(drop=True)
+    position = position[known]
+    for column in [*(c for c in group_columns if c not in keys), "n_chars"]:
+        table[column] = units[column].to_numpy()[position]
+    table["n_documents"] = 1
+    table["n_documents_with"] = (table["count"] > 0).astype("int64")
+    table["count"] = table["count"].astype("int64")
+    table["rate_per_10k"] = _rate(table["count"], table["n_chars"])
+    if group_columns[: len(keys)] != keys:
+        table = table.sort_values([*group_columns, "term"], kind="stable")
+    # else the unit counts come sorted by unit and term, and the other columns follow the unit
     return table[[*group_columns, *COUNT_COLUMNS]].reset_index(drop=True)
 
 

@@ -265,8 +265,10 @@ def read_reports(
         One row per readable report, columns ``doc_id, source_path, sha256, format, encoding,
         entity, level, parent, report_year, publish_date, signed_date, title, text, n_chars``
         first. The problems found (unreadable files, missing fields) are in
-        ``documents.attrs["problems"]``, a DataFrame with ``doc_id, source_path, stage,
-        message``.
+        ``documents.attrs["problems"]`` as a list of records (``doc_id, source_path, stage,
+        message`` …): ``pd.DataFrame(documents.attrs["problems"])`` tabulates them. Records,
+        not a DataFrame, because pandas compares ``attrs`` when concatenating, and comparing
+        two DataFrames that way raises.
 
     Examples
     --------
@@ -281,5 +283,5 @@ def read_reports(
             rows.append(parsed.row)
         problems += parsed.problems
     documents = documents_frame(rows)
-    documents.attrs["problems"] = problems_frame(problems)
+    documents.attrs["problems"] = problems_frame(problems).to_dict("records")
     return documents

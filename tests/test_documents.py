@@ -57,7 +57,7 @@ def test_bad_files_become_problems_and_the_rest_is_built(tmp_path):
     )
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     documents = read_reports(tmp_path)
-    problems = documents.attrs["problems"]
+    problems = pd.DataFrame(documents.attrs["problems"])
     assert len(documents) == 2
     failed = problems[problems["stage"] != "metadata"]
     assert set(failed["doc_id"]) == {"empty", "binary", "menu", "broken"}
@@ -76,7 +76,8 @@ def test_missing_metadata_is_reported_not_invented(tmp_path):
     documents = read_reports(tmp_path)
     row = documents.iloc[0]
     assert row["entity"] == "" and row["level"] == "" and pd.isna(row["report_year"])
-    reported = set(documents.attrs["problems"]["message"].str.extract(r": (\w+) not found")[0])
+    problems = pd.DataFrame(documents.attrs["problems"])
+    reported = set(problems["message"].str.extract(r": (\w+) not found")[0])
     assert {"entity", "level", "report_year", "title"} <= reported
 
 
@@ -121,3 +122,11 @@ def test_saved_web_page_in_gbk_gives_body_and_metadata(tmp_path):
         assert paragraph in row["text"]
     for chrome in ("无障碍浏览", "政务公开", "分享到", "热点新闻", "版权所有", "浏览次数", "var x"):
         assert chrome not in row["text"]
+
+
+def test_outputs_of_read_reports_can_be_concatenated():
+    # regression: a DataFrame in attrs made pd.concat raise "Can only compare identically-labeled"
+    first = read_reports(RAW / sorted(p.name for p in RAW.glob("*.txt"))[0])
+    second = read_reports(RAW / sorted(p.name for p in RAW.glob("*.txt"))[1])
+    both = pd.concat([first, second], ignore_index=True)
+    assert len(both) == 2
