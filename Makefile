@@ -30,9 +30,10 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check reportlib tests benchmarks
 	$(BIN)/ruff format --check reportlib tests benchmarks
 
-benchmark: $(STAMP) ## time `reportlib build` on the dev corpus replicated to 100 MB; metadata accuracy
+benchmark: $(STAMP) ## metadata accuracy; `reportlib build` on 100 MB; segmentation + counting vs rjieba
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/words.py
 
 clean: ## remove built tables and caches (never data/raw)
 	rm -rf data/processed/*.parquet benchmarks/.work .pytest_cache .ruff_cache
