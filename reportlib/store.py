@@ -37,13 +37,25 @@ class BuildResult:
     sections: pd.DataFrame
     outline: pd.DataFrame
     indicators: pd.DataFrame
-    tokens: pd.DataFrame
     n_files: int
     n_parsed: int
     n_cached: int
     n_bytes: int
     seconds: float
     out_dir: Path
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        """The tokens table, read from ``tokens.parquet`` when asked for: it is the largest
+        table, and a build does not hold it in memory."""
+        return pd.read_parquet(self.out_dir / "tokens.parquet")
+
+    @property
+    def n_tokens(self) -> int:
+        import pyarrow.parquet as pq
+
+        path = self.out_dir / "tokens.parquet"
+        return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -217,21 +229,19 @@ def build(
     )
     outline = sections_module.outline_compliance(sections)
     indicators = _indicators_for(documents, sections, kept_ids, out_dir)
-    tokens = _tokens_for(documents, sections, kept_ids, out_dir)
     if not unchanged:
         write_table(documents, out_dir / "documents.parquet")
         write_table(problems_table, out_dir / "problems.parquet")
         write_table(sections, out_dir / "sections.parquet")
         write_table(outline, out_dir / "outline.parquet")
         write_table(indicators, out_dir / "indicators.parquet")
-        write_table(tokens, out_dir / "tokens.parquet")
+        _write_tokens(documents, sections, kept_ids, out_dir)
     return BuildResult(
         documents=documents,
         problems=problems_table,
         sections=sections,
         outline=outline,
         indicators=indicators,
-        tokens=tokens,
         n_files=len(files),
         n_parsed=len(to_parse),
         n_cached=len(files) - len(to_parse),
@@ -310,29 +320,64 @@ def _indicators_for(
     )
 
 
-def _tokens_for(
-    documents: pd.DataFrame, sections: pd.DataFrame, kept_ids: set[str], out_dir: Path
-) -> pd.DataFrame:
-    """Tokens of every document: an unchanged document (same sha256 and parser version, which
-    covers the lexicon and stop-word files) is never segmented twice."""
-    reused = pd.DataFrame(columns=tokens_module.TOKEN_COLUMNS)
+TOKEN_BATCH = 2000  # documents segmented and written at a time: bounds the build's memory
+
+
+def _write_tokens(
+    documents: pd.DataFrame,
+    sections: pd.DataFrame,
+    kept_ids: set[str],
+    out_dir: Path,
+) -> Path:
+    """Write ``tokens.parquet``: rows of unchanged documents copied from the previous table
+    (same sha256 and parser version, which covers the lexicon and stop-word files), the others
+    segmented now. Documents are handled in sorted batches, in Arrow, and written as they come,
+    so memory stays bounded by a batch and a document is never segmented twice."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     path = out_dir / "tokens.parquet"
+    all_ids = sorted(set(documents["doc_id"]))
+    old = None
+    spans: dict[str, tuple[int, int]] = {}
     if kept_ids and path.exists():
         try:
-            # only the kept documents' rows are read: the table is the largest one
-            reused = pd.read_parquet(path, filters=[("doc_id", "in", sorted(kept_ids))])
+            # only the kept documents' rows are read; the table is sorted by document
+            old = pq.read_table(path, filters=[("doc_id", "in", sorted(kept_ids))])
+            old = old.combine_chunks() if old.num_rows else None
         except Exception:  # an unreadable old table only means the documents are cut again
-            reused = pd.DataFrame(columns=tokens_module.TOKEN_COLUMNS)
-    todo = set(documents["doc_id"]) - set(reused["doc_id"])
-    fresh = tokens_module.tokenize(sections[sections["doc_id"].isin(todo)])
-    frames = [frame for frame in (reused, fresh) if len(frame)]
-    if not frames:
-        return fresh
-    return (
-        pd.concat(frames, ignore_index=True)
-        .sort_values(["doc_id", "position"], kind="stable")
-        .reset_index(drop=True)
-    )
+            old = None
+    if old is not None:
+        runs = pc.run_end_encode(old.column("doc_id").combine_chunks())
+        ends = runs.run_ends.to_numpy()
+        starts = [0, *ends[:-1].tolist()]
+        for doc_id, start, end in zip(runs.values.to_pylist(), starts, ends.tolist(), strict=True):
+            spans[doc_id] = (start, end - start)
+    by_document = sections.sort_values(["doc_id", "start"], kind="stable")
+    section_rows = by_document.groupby("doc_id", sort=False).indices  # doc_id → row numbers
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out_dir, prefix=".tokens.", suffix=".tmp")
+    os.close(handle)
+    try:
+        with pq.ParquetWriter(temporary, tokens_module.TOKEN_SCHEMA) as writer:
+            for first in range(0, len(all_ids), TOKEN_BATCH):
+                batch = all_ids[first : first + TOKEN_BATCH]
+                pieces = [old.slice(*spans[doc_id]) for doc_id in batch if doc_id in spans]
+                todo = [doc_id for doc_id in batch if doc_id not in spans]
+                rows = [row for doc_id in todo for row in section_rows.get(doc_id, ())]
+                if rows:
+                    pieces.append(tokens_module.tokenize_arrow(by_document.iloc[rows]))
+                if pieces:
+                    table = pa.concat_tables(pieces).sort_by(
+                        [("doc_id", "ascending"), ("position", "ascending")]
+                    )
+                    writer.write_table(table)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path
 
 
 def _sections_for(
@@ -424,12 +469,10 @@ def summarize(result: BuildResult) -> str:
             f"paragraphs) in {indicators['doc_id'].nunique()} reports; most frequent categories: "
             + ", ".join(f"{category} {count}" for category, count in top.items())
         )
-    if len(result.tokens):
-        words = result.tokens.loc[~result.tokens["is_stopword"], "token"]
+    if result.n_tokens:
         lines.append(
-            f"Tokens: {len(result.tokens)} in {result.tokens['doc_id'].nunique()} reports; "
-            f"{words.nunique()} distinct words besides stop words; most frequent: "
-            + ", ".join(f"{word} {count}" for word, count in words.value_counts().head(8).items())
+            f"Tokens: {result.n_tokens} words in tokens.parquet (reportlib.tokenize; "
+            "count_keywords, keyness, kwic and top_terms read them)"
         )
     if len(problems):
         by_stage = problems.groupby("stage").size()

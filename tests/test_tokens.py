@@ -87,13 +87,13 @@ def test_build_writes_tokens_and_never_cuts_an_unchanged_report_twice(tmp_path, 
     assert len(stored) == len(first.tokens) > 5000
     assert stored["section_id"].notna().all()
     cut = []
-    original = store.tokens_module.tokenize
+    original = store.tokens_module.tokenize_arrow
 
     def recording(frame, **options):
         cut.extend(frame["doc_id"].unique())
         return original(frame, **options)
 
-    monkeypatch.setattr(store.tokens_module, "tokenize", recording)
+    monkeypatch.setattr(store.tokens_module, "tokenize_arrow", recording)
     # change one report: only that one is segmented again
     changed = sorted((tmp_path / "raw").glob("*.txt"))[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段。", encoding="utf-8")
@@ -103,3 +103,6 @@ def test_build_writes_tokens_and_never_cuts_an_unchanged_report_twice(tmp_path, 
     unchanged = first.tokens[~first.tokens["doc_id"].isin(cut)].reset_index(drop=True)
     again = second.tokens[~second.tokens["doc_id"].isin(cut)].reset_index(drop=True)
     pd.testing.assert_frame_equal(unchanged, again, check_dtype=False)
+    # the patched table is exactly what a cold build of the same files writes
+    cold = build(tmp_path / "raw", tmp_path / "cold", progress=False)
+    pd.testing.assert_frame_equal(second.tokens, cold.tokens)
