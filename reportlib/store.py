@@ -15,7 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from reportlib import documents as documents_module
 from reportlib import indicators as indicators_module
@@ -323,6 +325,28 @@ def _indicators_for(
 TOKEN_BATCH = 2000  # documents segmented and written at a time: bounds the build's memory
 
 
+def _document_spans(table) -> dict[str, tuple[int, int]]:
+    """(first row, number of rows) of each document in a table whose rows are grouped by
+    document, read from the dictionary codes without turning them into strings."""
+    spans: dict[str, tuple[int, int]] = {}
+    offset = 0
+    for chunk in table.column("doc_id").chunks:
+        codes = chunk.indices.to_numpy(zero_copy_only=False)
+        if not len(codes):
+            continue
+        starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        ends = np.concatenate((starts[1:], [len(codes)]))
+        names = chunk.dictionary.take(pa.array(codes[starts])).to_pylist()
+        for name, start, end in zip(names, starts.tolist(), ends.tolist(), strict=True):
+            if name in spans and sum(spans[name]) == offset + start:
+                first, length = spans[name]  # a document continued from the previous chunk
+                spans[name] = (first, length + end - start)
+            else:
+                spans[name] = (offset + start, end - start)
+        offset += len(codes)
+    return spans
+
+
 def _write_tokens(
     documents: pd.DataFrame,
     sections: pd.DataFrame,
@@ -333,8 +357,6 @@ def _write_tokens(
     (same sha256 and parser version, which covers the lexicon and stop-word files), the others
     segmented now. Documents are handled in sorted batches, in Arrow, and written as they come,
     so memory stays bounded by a batch and a document is never segmented twice."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     path = out_dir / "tokens.parquet"
@@ -349,11 +371,7 @@ def _write_tokens(
         except Exception:  # an unreadable old table only means the documents are cut again
             old = None
     if old is not None:
-        runs = pc.run_end_encode(old.column("doc_id").combine_chunks())
-        ends = runs.run_ends.to_numpy()
-        starts = [0, *ends[:-1].tolist()]
-        for doc_id, start, end in zip(runs.values.to_pylist(), starts, ends.tolist(), strict=True):
-            spans[doc_id] = (start, end - start)
+        spans = _document_spans(old)
     by_document = sections.sort_values(["doc_id", "start"], kind="stable")
     section_rows = by_document.groupby("doc_id", sort=False).indices  # doc_id → row numbers
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -363,16 +381,20 @@ def _write_tokens(
         with pq.ParquetWriter(temporary, tokens_module.TOKEN_SCHEMA) as writer:
             for first in range(0, len(all_ids), TOKEN_BATCH):
                 batch = all_ids[first : first + TOKEN_BATCH]
-                pieces = [old.slice(*spans[doc_id]) for doc_id in batch if doc_id in spans]
                 todo = [doc_id for doc_id in batch if doc_id not in spans]
                 rows = [row for doc_id in todo for row in section_rows.get(doc_id, ())]
-                if rows:
-                    pieces.append(tokens_module.tokenize_arrow(by_document.iloc[rows]))
+                fresh = tokens_module.tokenize_arrow(by_document.iloc[rows]) if rows else None
+                fresh_spans = _document_spans(fresh) if fresh is not None else {}
+                # documents in sorted order, each from the old table or from the fresh one
+                pieces = [
+                    old.slice(*spans[doc_id])
+                    if doc_id in spans
+                    else fresh.slice(*fresh_spans[doc_id])
+                    for doc_id in batch
+                    if doc_id in spans or doc_id in fresh_spans
+                ]
                 if pieces:
-                    table = pa.concat_tables(pieces).sort_by(
-                        [("doc_id", "ascending"), ("position", "ascending")]
-                    )
-                    writer.write_table(table)
+                    writer.write_table(pa.concat_tables(pieces))
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):

@@ -20,13 +20,16 @@ from reportlib.segment import _NO_KEYWORD, _segmenter, stopwords
 __all__ = ["TOKEN_COLUMNS", "TOKEN_SCHEMA", "tokenize", "tokenize_arrow"]
 
 TOKEN_COLUMNS = ["doc_id", "section_id", "position", "start", "token", "is_stopword"]
+# Identifiers and words repeat a great deal, so they are dictionary-encoded (pandas
+# categoricals): a fraction of the memory, and grouping by them is twice as fast.
+_CODED = pa.dictionary(pa.int32(), pa.string())
 TOKEN_SCHEMA = pa.schema(
     [
-        ("doc_id", pa.string()),
-        ("section_id", pa.string()),
+        ("doc_id", _CODED),
+        ("section_id", _CODED),
         ("position", pa.int64()),
         ("start", pa.int64()),
-        ("token", pa.string()),
+        ("token", _CODED),
         ("is_stopword", pa.bool_()),
     ]
 )
@@ -133,20 +136,35 @@ def _token_table(
     ).to_numpy(zero_copy_only=False)
     keep = word_of_code[codes] if len(codes) else np.zeros(0, dtype=bool)
     is_stopword = stop_of_code[codes] if len(codes) else np.zeros(0, dtype=bool)
-    kept = pa.array(np.flatnonzero(keep))
-    section_array = pa.array(section_ids, type=pa.string())
+    kept = np.flatnonzero(keep)
+    section_codes, section_index = np.unique(
+        np.asarray([section or "" for section in section_ids], dtype=object), return_inverse=True
+    )
+    section_values = pa.array(section_codes, type=pa.string())
     table = pa.Table.from_pydict(
         {
-            "doc_id": pa.array(doc_codes, type=pa.string()).take(pa.array(token_doc).take(kept)),
-            "section_id": section_array.take(pa.array(owner).take(kept)),
-            "position": pa.array(order_in_doc).take(kept),
-            "start": pa.array(start).take(kept),
-            "token": tokens.take(kept),
-            "is_stopword": pa.array(is_stopword).take(kept),
+            "doc_id": _coded(token_doc[kept], pa.array(doc_codes, type=pa.string())),
+            # documents (not sections) have no section: a null, never a "" category
+            "section_id": _coded(
+                section_index[owner[kept]], section_values, null=section_codes == ""
+            ),
+            "position": pa.array(order_in_doc[kept], type=pa.int64()),
+            "start": pa.array(start[kept], type=pa.int64()),
+            "token": _coded(codes[kept], vocabulary),
+            "is_stopword": pa.array(is_stopword[kept], type=pa.bool_()),
         },
         schema=TOKEN_SCHEMA,
     )
     return table
+
+
+def _coded(
+    indices: np.ndarray, values: pa.Array, *, null: np.ndarray | None = None
+) -> pa.DictionaryArray:
+    """A dictionary array: ``values[indices]`` without copying a string per row; where
+    ``null[index]`` the row is null."""
+    mask = null[indices] if null is not None and len(indices) else None
+    return pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32(), mask=mask), values)
 
 
 def _first_index_of_group(codes: np.ndarray) -> np.ndarray:

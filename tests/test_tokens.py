@@ -102,7 +102,8 @@ def test_build_writes_tokens_and_never_cuts_an_unchanged_report_twice(tmp_path, 
     assert second.tokens["doc_id"].nunique() == 5
     unchanged = first.tokens[~first.tokens["doc_id"].isin(cut)].reset_index(drop=True)
     again = second.tokens[~second.tokens["doc_id"].isin(cut)].reset_index(drop=True)
-    pd.testing.assert_frame_equal(unchanged, again, check_dtype=False)
+    # categories (the dictionary of words) may be ordered differently; the values may not
+    pd.testing.assert_frame_equal(unchanged, again, check_dtype=False, check_categorical=False)
     # the patched table is exactly what a cold build of the same files writes
     cold = build(tmp_path / "raw", tmp_path / "cold", progress=False)
-    pd.testing.assert_frame_equal(second.tokens, cold.tokens)
+    pd.testing.assert_frame_equal(second.tokens, cold.tokens, check_categorical=False)
