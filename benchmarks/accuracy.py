@@ -1,4 +1,4 @@
-"""Per-field metadata accuracy over the development corpus (tests/fixtures/corpus).
+"""Per-field metadata accuracy over the development corpus (data/raw/corpus).
 
 Usage: ``python benchmarks/accuracy.py [-v]``; ``-v`` lists every miss. Titles are compared
 without white space; publish_date and title are scored on pages whose catalog row has one;
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportlib import clean, metadata
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "raw" / "corpus"
 FIELDS = ("entity", "level", "parent", "report_year", "publish_date", "title")
 
 

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("d*.txt")) + sorted(
+SOURCES = sorted((ROOT / "data" / "raw" / "corpus").glob("d*.txt")) + sorted(
     (ROOT / "data" / "raw").glob("*.txt")
 )
 

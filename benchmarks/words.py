@@ -32,7 +32,7 @@ def _documents(megabytes: float) -> pd.DataFrame:
     base = pd.concat(
         [
             read_reports(ROOT / "data" / "raw"),
-            read_reports(ROOT / "tests" / "fixtures" / "corpus"),
+            read_reports(ROOT / "data" / "raw" / "corpus"),
         ],
         ignore_index=True,
     )[["doc_id", "text"]]

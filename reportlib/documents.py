@@ -75,7 +75,7 @@ def find_input_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
     Examples
     --------
-    >>> [p.name for p in find_input_files("data/raw")][:1]
+    >>> [p.name for p in find_input_files("data/raw/seeds")][:1]
     ['000_aaf925eb580b3263.txt']
     """
     if isinstance(paths, str | Path):
@@ -164,7 +164,7 @@ def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
 
     Examples
     --------
-    >>> parsed = parse_file("data/raw/004_8c642f3c1dbf128b.txt")
+    >>> parsed = parse_file("data/raw/seeds/004_8c642f3c1dbf128b.txt")
     >>> parsed.row["entity"], parsed.row["report_year"], parsed.row["signed_date"]
     ('那吾镇', 2025, '2025-12-09')
     """

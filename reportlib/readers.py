@@ -108,7 +108,7 @@ def file_sha256(path: str | Path) -> str:
 
     Examples
     --------
-    >>> len(file_sha256("data/raw/000_aaf925eb580b3263.txt"))
+    >>> len(file_sha256("data/raw/seeds/000_aaf925eb580b3263.txt"))
     64
     """
     with Path(path).open("rb") as handle:

@@ -160,7 +160,7 @@ def build(
     Examples
     --------
     >>> import tempfile
-    >>> result = build("data/raw", tempfile.mkdtemp(), progress=False)
+    >>> result = build("data/raw/seeds", tempfile.mkdtemp(), progress=False)
     >>> result.n_files, len(result.documents)
     (5, 5)
     """
@@ -517,7 +517,7 @@ def connect(out_dir: str | Path = "data/processed"):
     --------
     >>> import tempfile
     >>> folder = tempfile.mkdtemp()
-    >>> _ = build("data/raw", folder, progress=False)
+    >>> _ = build("data/raw/seeds", folder, progress=False)
     >>> connect(folder).execute("select count(*) from documents").fetchall()[0][0]
     5
     """

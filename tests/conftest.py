@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RAW = ROOT / "data" / "raw"
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+RAW = ROOT / "data" / "raw" / "seeds"  # the five full seed reports (data/raw also holds corpus/)
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "raw" / "corpus"
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from reportlib.errors import (
 )
 from reportlib.readers import SUPPORTED_SUFFIXES, RawDocument, read_file
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "raw" / "seeds"
 SEEDS = sorted(SEED_DIR.glob("*.txt"))
 # Seeds whose characters all exist in GBK (the others contain • or en spaces).
 GBK_SEED = SEED_DIR / "003_29f5b4eb58e63336.txt"

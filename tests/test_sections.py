@@ -96,7 +96,7 @@ def test_sections_reproduce_every_document_exactly(seeds, seed_sections):
     _sections_are_a_partition(corpus, split_sections(corpus))
 
 
-# Real snippets from the development corpus (tests/fixtures/corpus). Variants the corpus does not
+# Real snippets from the development corpus (data/raw/corpus). Variants the corpus does not
 # print (一. 一， 1． （1）) reuse a real heading with only the marker changed.
 @pytest.mark.parametrize(
     ("snippet", "number", "level", "heading"),

@@ -12,8 +12,8 @@ import pytest
 from reportlib import read_reports
 from reportlib.segment import _Segmenter, is_stopword, policy_lexicon, segment
 
-RAW = Path(__file__).parent.parent / "data" / "raw"
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+RAW = Path(__file__).parent.parent / "data" / "raw" / "seeds"
+CORPUS = Path(__file__).parent.parent / "data" / "raw" / "corpus"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from reportlib import read_reports, split_sections, tokenize
 from reportlib.tokens import TOKEN_COLUMNS
 
-RAW = Path(__file__).parent.parent / "data" / "raw"
+RAW = Path(__file__).parent.parent / "data" / "raw" / "seeds"
 
 
 @pytest.fixture(scope="module")
