@@ -1,4 +1,8 @@
-"""Command line: ``reportlib build [--raw DIR] [--out DIR]`` (also ``python -m reportlib``)."""
+"""Command line (also ``python -m reportlib``):
+
+- ``reportlib build [--raw DIR] [--out DIR]``: raw reports → tidy tables;
+- ``reportlib brief NOTEBOOK [-p KEY VALUE …] [-f params.yaml] [--out DIR]``: one HTML briefing.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,44 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--workers", type=int, default=None, help="parsing processes (default: one per core)"
     )
+    brief = commands.add_parser(
+        "brief",
+        help="run a notebook with papermill and render an HTML briefing without code",
+        description=(
+            "Run NOTEBOOK (a path, or a short name such as 02 or town-briefing) with the given "
+            "parameters and write an HTML briefing plus index.html into --out. Values are read "
+            "as YAML, so -p years '[2022, 2023]' gives a list; a -f file may hold several."
+        ),
+    )
+    brief.add_argument("notebook")
+    brief.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("KEY", "VALUE"),
+        help="a parameter (repeatable)",
+    )
+    brief.add_argument("-f", "--parameters-file", help="YAML file of parameters")
+    brief.add_argument("--out", default="briefings", help="output folder (default: briefings)")
     return parser
+
+
+def _brief_parameters(arguments: argparse.Namespace) -> dict[str, object]:
+    import yaml
+
+    parameters: dict[str, object] = {}
+    if arguments.parameters_file:
+        with open(arguments.parameters_file, encoding="utf-8") as stream:
+            loaded = yaml.safe_load(stream) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{arguments.parameters_file}: expected a mapping of parameters")
+        parameters.update(loaded)
+    for key, value in arguments.parameter:
+        # YAML reads 2023 as a number and [a, b] as a list; a bare name stays a string
+        parameters[key] = yaml.safe_load(value) if value.strip() else value
+    return parameters
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,4 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             workers=arguments.workers,
         )
         print(summarize(result))
+    elif arguments.command == "brief":
+        from reportlib.briefings import render_briefing
+        from reportlib.errors import ReportlibError
+
+        try:
+            path = render_briefing(
+                arguments.notebook, _brief_parameters(arguments), out_dir=arguments.out
+            )
+        except (ReportlibError, ValueError, OSError) as error:
+            print(f"reportlib brief: {error}", file=sys.stderr)
+            return 2
+        print(path)
     return 0

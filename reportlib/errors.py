@@ -14,6 +14,7 @@ __all__ = [
     "EmptyFileError",
     "NoTextLayerError",
     "NotAReportError",
+    "ParameterError",
     "ReadError",
     "ReportlibError",
     "UnsupportedFormatError",
@@ -68,3 +69,14 @@ class NoTextLayerError(ReadError):
 
 class NotAReportError(ReportlibError):
     """The text was read but does not look like a report (too short, no report wording)."""
+
+
+class ParameterError(ReportlibError):
+    """A briefing parameter names nothing in the data (an unknown entity, a year with no
+    report). ``closest`` lists the nearest valid values, best first."""
+
+    def __init__(self, message: str, *, closest: list[str] | None = None):
+        self.closest = list(closest or [])
+        if self.closest:
+            message = f"{message}. Closest: {', '.join(self.closest)}"
+        super().__init__(message)

@@ -1,0 +1,410 @@
+"""What the notebooks show: the built tables loaded once, a report chosen by its parameters,
+its peers, its parts against the mandated outline, its distinctive words, and what changed
+since its previous report.
+
+Notebooks stay thin: each table they display comes from one call here, and a parameter that
+names nothing stops with a :class:`~reportlib.errors.ParameterError` that lists the closest
+valid values.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reportlib.counts import count_keywords
+from reportlib.errors import ParameterError
+from reportlib.indicators import indicator_table
+from reportlib.keyness import keyness
+from reportlib.sections import PARTS
+
+__all__ = [
+    "PART_NAMES",
+    "Tables",
+    "changes_since",
+    "distinctive_words",
+    "drop_own_names",
+    "find_data_dir",
+    "load_tables",
+    "part_profile",
+    "peers_of",
+    "previous_report",
+    "select_documents",
+    "select_report",
+]
+
+# The five mandated parts (《法治政府建设与责任落实督察工作规定》, 2019), as briefings name them.
+PART_NAMES = {
+    "achievements": "1 上一年度主要举措和成效",
+    "shortcomings": "2 存在的不足和原因",
+    "leadership": "3 党政主要负责人履行第一责任人职责情况",
+    "next_year": "4 下一年度主要安排",
+    "other": "5 其他需要报告的情况",
+}
+
+
+@dataclass
+class Tables:
+    """The tables of one build, loaded once for a notebook."""
+
+    data_dir: Path
+    documents: pd.DataFrame
+    problems: pd.DataFrame
+    sections: pd.DataFrame
+    outline: pd.DataFrame
+    indicators: pd.DataFrame
+    tokens: pd.DataFrame
+
+    def counts(self) -> pd.DataFrame:
+        """Every term's count per document (:func:`reportlib.count_keywords`), computed once."""
+        if not hasattr(self, "_counts"):
+            self._counts = count_keywords(self.tokens, self.documents)
+        return self._counts
+
+
+def find_data_dir(data_dir: str | Path = "data/processed") -> Path:
+    """``data_dir`` as given, or — when relative and not found from here — from the nearest
+    parent folder that has it, so a notebook run from ``notebooks/`` finds the project's
+    ``data/processed``.
+
+    Examples
+    --------
+    >>> find_data_dir("/nonexistent/folder")
+    Traceback (most recent call last):
+    ...
+    reportlib.errors.ParameterError: data_dir /nonexistent/folder holds no documents.parquet: run `reportlib build` (or `make run`) first
+    """
+    path = Path(data_dir)
+    candidates = [path]
+    if not path.is_absolute():
+        candidates += [parent / path for parent in Path.cwd().resolve().parents]
+    for candidate in candidates:
+        if (candidate / "documents.parquet").exists():
+            return candidate.resolve()
+    raise ParameterError(
+        f"data_dir {data_dir} holds no documents.parquet: run `reportlib build` (or `make run`) first"
+    )
+
+
+def load_tables(data_dir: str | Path = "data/processed") -> Tables:
+    """Read the tables that ``reportlib build`` wrote into ``data_dir``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from reportlib import build
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = build("data/raw/seeds", folder, progress=False)
+    >>> len(load_tables(folder).documents)
+    5
+    """
+    folder = find_data_dir(data_dir)
+
+    def read(name: str) -> pd.DataFrame:
+        path = folder / f"{name}.parquet"
+        return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+    return Tables(
+        data_dir=folder,
+        documents=read("documents"),
+        problems=read("problems"),
+        sections=read("sections"),
+        outline=read("outline"),
+        indicators=read("indicators"),
+        tokens=read("tokens"),
+    )
+
+
+def _closest(value: object, choices: Iterable[object], *, n: int = 5) -> list[str]:
+    names = sorted({str(choice) for choice in choices if str(choice)})
+    found = difflib.get_close_matches(str(value), names, n=n, cutoff=0.3)
+    # names sharing a character matter for short Chinese names (永乐 → 永乐镇)
+    found += [name for name in names if set(str(value)) & set(name) and name not in found]
+    return found[:n]
+
+
+def select_report(
+    documents: pd.DataFrame,
+    *,
+    entity: str,
+    parent: str | None = None,
+    year: int | None = None,
+) -> pd.Series:
+    """The report of ``entity`` (in ``parent``, if given) for ``year`` (latest if None).
+
+    Raises
+    ------
+    ParameterError
+        No such entity, parent or year; the message names the closest valid values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["永乐镇", "永乐镇"],
+    ...                      "parent": ["芮城县", "芮城县"], "report_year": [2022, 2023]})
+    >>> select_report(docs, entity="永乐镇")["doc_id"]
+    'b'
+    >>> select_report(docs, entity="永乐")
+    Traceback (most recent call last):
+    ...
+    reportlib.errors.ParameterError: no report of entity '永乐'. Closest: 永乐镇
+    """
+    rows = documents[documents["entity"] == entity]
+    if rows.empty:
+        raise ParameterError(
+            f"no report of entity {entity!r}", closest=_closest(entity, documents["entity"])
+        )
+    if parent:
+        in_parent = rows[rows["parent"] == parent]
+        if in_parent.empty:
+            raise ParameterError(
+                f"{entity} has no report under parent {parent!r}",
+                closest=sorted(set(rows["parent"]) - {""}),
+            )
+        rows = in_parent
+    if year is not None and not pd.isna(year):
+        in_year = rows[rows["report_year"] == int(year)]
+        if in_year.empty:
+            years = sorted(int(y) for y in rows["report_year"].dropna())
+            raise ParameterError(
+                f"{entity} has no report for {year}", closest=[str(y) for y in years]
+            )
+        rows = in_year
+    return rows.sort_values(["report_year", "doc_id"], na_position="first").iloc[-1]
+
+
+def select_documents(
+    documents: pd.DataFrame,
+    *,
+    entities: Sequence[str] | None = None,
+    parent: str | None = None,
+    years: Sequence[int] | None = None,
+    levels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The documents matching every given filter; an unknown value raises ParameterError.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇", "乙镇"], "parent": ["丙县"] * 2,
+    ...                      "level": ["镇", "镇"], "report_year": [2022, 2023]})
+    >>> select_documents(docs, parent="丙县", years=[2023])["doc_id"].tolist()
+    ['b']
+    """
+    chosen = documents
+    if entities:
+        unknown = [name for name in entities if name not in set(documents["entity"])]
+        if unknown:
+            raise ParameterError(
+                f"no report of entity {unknown[0]!r}",
+                closest=_closest(unknown[0], documents["entity"]),
+            )
+        chosen = chosen[chosen["entity"].isin(list(entities))]
+    if parent:
+        if parent not in set(documents["parent"]):
+            raise ParameterError(
+                f"no report has parent {parent!r}", closest=_closest(parent, documents["parent"])
+            )
+        chosen = chosen[chosen["parent"] == parent]
+    if levels:
+        chosen = chosen[chosen["level"].isin(list(levels))]
+    if years:
+        wanted = {int(year) for year in years}
+        available = sorted({int(y) for y in chosen["report_year"].dropna()})
+        if not wanted & set(available):
+            raise ParameterError(
+                f"no report for {sorted(wanted)} in this selection",
+                closest=[str(year) for year in available],
+            )
+        chosen = chosen[chosen["report_year"].isin(wanted)]
+    if chosen.empty:
+        raise ParameterError("the selection holds no report")
+    return chosen
+
+
+def peers_of(documents: pd.DataFrame, report: pd.Series) -> tuple[pd.DataFrame, str]:
+    """The reports to compare ``report`` with, and how they were chosen: other entities under
+    the same parent, else other entities of the same level, else every other report.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "entity": ["甲镇", "乙镇", "丙市"],
+    ...                      "parent": ["丁县", "丁县", ""], "level": ["镇", "镇", "市"]})
+    >>> peers, how = peers_of(docs, docs.iloc[0])
+    >>> peers["doc_id"].tolist(), how
+    (['b'], 'same parent (丁县)')
+    """
+    others = documents[documents["entity"] != report["entity"]]
+    if report.get("parent"):
+        same_parent = others[others["parent"] == report["parent"]]
+        if not same_parent.empty:
+            return same_parent, f"same parent ({report['parent']})"
+    if report.get("level"):
+        same_level = others[others["level"] == report["level"]]
+        if not same_level.empty:
+            return same_level, f"same level ({report['level']})"
+    return others, "all other reports"
+
+
+def part_profile(sections: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """One row per mandated part: present or not, its characters and share of the report,
+    and where it comes in the report's order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from reportlib import split_sections
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["一、主要举措和成效\\n做了很多。\\n二、存在的不足\\n不够。"]})
+    >>> sections = split_sections(docs)
+    >>> part_profile(sections, "a")[["part", "present", "n_chars"]].values.tolist()[:2]
+    [['achievements', True, 16], ['shortcomings', True, 11]]
+    """
+    own = sections[sections["doc_id"] == doc_id]
+    total = max(int(own["n_chars"].sum()), 1)
+    rows = []
+    for part in PARTS:
+        in_part = own[own["part"] == part]
+        rows.append(
+            {
+                "part": part,
+                "mandated_part": PART_NAMES[part],
+                "present": not in_part.empty,
+                "n_chars": int(in_part["n_chars"].sum()),
+                "share": float(in_part["n_chars"].sum()) / total,
+                "first_section": int(in_part["order"].min()) if not in_part.empty else None,
+            }
+        )
+    table = pd.DataFrame(rows)
+    present = table["first_section"].dropna().rank(method="first").astype(int)
+    table["position"] = present.reindex(table.index).astype("Int64")
+    return table
+
+
+def _own_names(report: pd.Series) -> set[str]:
+    """The report's own place names and their stems (永乐镇 → 永乐): they top any keyness list
+    without saying anything about the report."""
+    names = {str(report.get("entity") or ""), str(report.get("parent") or "")} - {""}
+    for name in list(names):
+        for suffix in ("街道", "镇", "乡", "县", "区", "市", "州", "省", "盟", "旗"):
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                names.add(name[: -len(suffix)])
+    return names
+
+
+def drop_own_names(table: pd.DataFrame, report: pd.Series, *, column: str = "term") -> pd.DataFrame:
+    """``table`` without rows whose term is the report's own place name or a piece of it
+    (永乐镇, 永乐, and 山镇 cut from 黑山镇).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"term": ["黑山镇", "山镇", "黑山", "普法"]})
+    >>> drop_own_names(table, pd.Series({"entity": "黑山镇", "parent": "綦江区"}))["term"].tolist()
+    ['普法']
+    """
+    names = _own_names(report)
+    own = table[column].map(lambda term: len(term) >= 2 and any(term in name for name in names))
+    return table[~own.astype(bool)]
+
+
+def distinctive_words(
+    counts: pd.DataFrame,
+    report: pd.Series,
+    peers: pd.DataFrame,
+    *,
+    measure: str = "llr",
+    n: int = 20,
+    min_count: int = 2,
+) -> pd.DataFrame:
+    """The words that set ``report`` apart from ``peers``: keyness of the report (target)
+    against the peers (reference), over-used words first, the report's own place names
+    left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "term": ["枫桥经验", "普法"] * 2,
+    ...                        "count": [10, 10, 1, 19]})
+    >>> report = pd.Series({"doc_id": "a", "entity": "甲镇", "parent": ""})
+    >>> distinctive_words(counts, report, pd.DataFrame({"doc_id": ["b"]}))["term"].tolist()
+    ['枫桥经验']
+    """
+    table = keyness(
+        counts,
+        target=[report["doc_id"]],
+        reference=list(peers["doc_id"]),
+        measure=measure,
+        min_count=min_count,
+    )
+    table = drop_own_names(table, report)
+    table = table[(table["statistic"] > 0) & (table["n_target"] >= min_count)]
+    return table.head(n).reset_index(drop=True)
+
+
+def previous_report(documents: pd.DataFrame, report: pd.Series) -> pd.Series | None:
+    """The same entity's latest report before ``report``'s year, if there is one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇"] * 2, "parent": [""] * 2,
+    ...                      "report_year": [2022, 2023]})
+    >>> previous_report(docs, docs.iloc[1])["doc_id"]
+    'a'
+    """
+    if pd.isna(report.get("report_year")):
+        return None
+    earlier = documents[
+        (documents["entity"] == report["entity"])
+        & (documents["report_year"] < report["report_year"])
+    ]
+    if report.get("parent"):
+        earlier = earlier[earlier["parent"].isin([report["parent"], ""])]
+    if earlier.empty:
+        return None
+    return earlier.sort_values(["report_year", "doc_id"]).iloc[-1]
+
+
+def changes_since(
+    tables: Tables, report: pd.Series, previous: pd.Series, *, n: int = 15, min_count: int = 2
+) -> dict[str, pd.DataFrame]:
+    """What changed between ``previous`` and ``report`` of one entity.
+
+    Returns
+    -------
+    dict
+        ``new_words`` (used at least ``min_count`` times now, not at all before),
+        ``dropped_words`` (the reverse) and ``indicators`` (totals per category and unit in
+        both years, with the change).
+    """
+    counts = tables.counts()
+    now = counts[counts["doc_id"] == report["doc_id"]].set_index("term")["count"]
+    before = counts[counts["doc_id"] == previous["doc_id"]].set_index("term")["count"]
+    new = now[(now >= min_count) & ~now.index.isin(before.index)].sort_values(ascending=False)
+    dropped = before[(before >= min_count) & ~before.index.isin(now.index)].sort_values(
+        ascending=False
+    )
+    pair = tables.documents[tables.documents["doc_id"].isin([report["doc_id"], previous["doc_id"]])]
+    table = indicator_table(
+        tables.indicators[tables.indicators["doc_id"].isin(pair["doc_id"])],
+        pair,
+        by=("category", "report_year"),
+    )
+    value = table.assign(value=table["total"].fillna(table["mean"]))
+    wide = value.pivot_table(
+        index=["category", "unit"], columns="report_year", values="value", aggfunc="sum"
+    )
+    years = [int(previous["report_year"]), int(report["report_year"])]
+    wide = wide.reindex(columns=years)
+    wide.columns = [str(year) for year in years]
+    wide["change"] = wide[str(years[1])] - wide[str(years[0])]
+    return {
+        "new_words": new.head(n).rename("count").reset_index(),
+        "dropped_words": dropped.head(n).rename("count").reset_index(),
+        "indicators": wide.reset_index(),
+    }

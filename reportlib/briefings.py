@@ -1,0 +1,351 @@
+"""Briefings: run a parameterised notebook with papermill and render it to one HTML file that
+shows no code, then list every briefing in ``index.html``.
+
+The HTML is self-contained: charts are embedded images, code cells and prompts are left out
+(nbconvert's ``exclude_input``; papermill's report mode would still show code in nbconvert's
+HTML), stderr streams and warnings are dropped, and the scripts that nbconvert would load from
+the web are removed. A bad parameter — an unknown entity, a year with no report — stops before
+the notebook runs, with a message naming the closest valid values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from reportlib.errors import ParameterError, ReportlibError
+
+__all__ = [
+    "BriefingError",
+    "briefing_file_name",
+    "find_notebook",
+    "notebook_parameters",
+    "render_briefing",
+    "write_index",
+]
+
+
+class BriefingError(ReportlibError):
+    """A notebook failed while rendering a briefing (not because of its parameters)."""
+
+
+NOTEBOOK_DIR = "notebooks"
+
+
+def find_notebook(name: str | Path) -> Path:
+    """A notebook by path, or by a short name looked up in ``notebooks/`` ("02",
+    "town-briefing", "02-town-briefing").
+
+    Examples
+    --------
+    >>> find_notebook("02").name
+    '02-town-briefing.ipynb'
+    """
+    path = Path(name)
+    if path.suffix == ".ipynb" and path.exists():
+        return path
+    folders = [Path.cwd() / NOTEBOOK_DIR, *(p / NOTEBOOK_DIR for p in Path.cwd().parents)]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        notebooks = sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+        for notebook in notebooks:
+            stem = notebook.stem
+            if str(name) in (stem, stem[:2], stem[3:], notebook.name):
+                return notebook
+        raise ParameterError(
+            f"no notebook {str(name)!r} in {folder}",
+            closest=[notebook.stem for notebook in notebooks],
+        )
+    raise ParameterError(f"no notebook {str(name)!r} and no {NOTEBOOK_DIR}/ folder found")
+
+
+def notebook_parameters(notebook: Path) -> dict[str, object]:
+    """The parameters a notebook declares in its cell tagged ``parameters``, with their
+    defaults (read with ``ast``: papermill's own reader gives up on ``years = []  # …``).
+
+    Examples
+    --------
+    >>> notebook_parameters(find_notebook("02"))["entity"]
+    '永乐镇'
+    """
+    import ast
+
+    import nbformat
+
+    document = nbformat.read(notebook, as_version=4)
+    for cell in document.cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            parameters: dict[str, object] = {}
+            for statement in ast.parse(cell.source).body:
+                if isinstance(statement, ast.Assign | ast.AnnAssign):
+                    targets = (
+                        statement.targets
+                        if isinstance(statement, ast.Assign)
+                        else [statement.target]
+                    )
+                    try:
+                        value = ast.literal_eval(statement.value) if statement.value else None
+                    except ValueError:
+                        value = ast.unparse(statement.value)
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            parameters[target.id] = value
+            return parameters
+    raise ParameterError(f"{notebook} has no cell tagged 'parameters'")
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+
+
+def briefing_file_name(notebook: Path, parameters: Mapping[str, object]) -> str:
+    """A file name from the notebook and its parameters, safe on any file system and readable
+    in Chinese: ``02-town-briefing__entity-永乐镇__year-2023.html``.
+
+    Examples
+    --------
+    >>> briefing_file_name(Path("02-town-briefing.ipynb"), {"entity": "永乐镇", "year": 2023})
+    '02-town-briefing__entity-永乐镇__year-2023.html'
+    >>> briefing_file_name(Path("03-x.ipynb"), {"entities": ["甲镇", "乙/镇"], "data_dir": "d"})
+    '03-x__entities-甲镇+乙_镇.html'
+    """
+    parts = [notebook.stem]
+    for key in sorted(parameters):
+        value = parameters[key]
+        if key == "data_dir" or value in (None, "", [], ()):
+            continue
+        text = "+".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        parts.append(f"{key}-{_UNSAFE.sub('_', text)}")
+    name = "__".join(parts)
+    if len(name.encode("utf-8")) > 180:  # file systems allow 255 bytes; leave room
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+        name = name.encode("utf-8")[:160].decode("utf-8", "ignore") + "__" + digest
+    return name + ".html"
+
+
+def _check_parameters(notebook: Path, parameters: Mapping[str, object]) -> dict[str, object]:
+    declared = notebook_parameters(notebook)
+    unknown = [key for key in parameters if key not in declared]
+    if unknown:
+        import difflib
+
+        raise ParameterError(
+            f"{notebook.name} has no parameter {unknown[0]!r}",
+            closest=difflib.get_close_matches(unknown[0], list(declared), n=3, cutoff=0.0),
+        )
+    return {**declared, **parameters}
+
+
+def _check_against_data(parameters: Mapping[str, object]) -> None:
+    """Stop before the notebook runs when a parameter names nothing in the data."""
+    from reportlib.analysis import load_tables, select_documents, select_report
+
+    documents = load_tables(str(parameters.get("data_dir") or "data/processed")).documents
+    if parameters.get("entity"):
+        select_report(
+            documents,
+            entity=str(parameters["entity"]),
+            parent=parameters.get("parent") or None,  # type: ignore[arg-type]
+            year=parameters.get("year"),  # type: ignore[arg-type]
+        )
+    if parameters.get("entities") or (parameters.get("parent") and not parameters.get("entity")):
+        select_documents(
+            documents,
+            entities=parameters.get("entities") or None,  # type: ignore[arg-type]
+            parent=parameters.get("parent") or None,  # type: ignore[arg-type]
+            years=parameters.get("years") or None,  # type: ignore[arg-type]
+        )
+    elif parameters.get("years"):
+        select_documents(documents, years=parameters["years"])  # type: ignore[arg-type]
+
+
+def render_briefing(
+    notebook: str | Path,
+    parameters: Mapping[str, object] | None = None,
+    *,
+    out_dir: str | Path = "briefings",
+    kernel_name: str | None = None,
+    timeout: int = 600,
+) -> Path:
+    """Run ``notebook`` with ``parameters`` and write its HTML briefing into ``out_dir``.
+
+    Returns
+    -------
+    pathlib.Path
+        The HTML file; ``out_dir/index.html`` is rewritten to list it.
+
+    Raises
+    ------
+    ParameterError
+        An unknown parameter, or one that names nothing in the data.
+    BriefingError
+        The notebook failed for another reason; the message names the cell and the error.
+    """
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+
+    started = time.perf_counter()
+    path = find_notebook(notebook)
+    given = dict(parameters or {})
+    full = _check_parameters(path, given)
+    _check_against_data(full)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work, _quiet_stderr():
+        executed = Path(work) / path.name
+        try:
+            papermill.execute_notebook(
+                str(path),
+                str(executed),
+                parameters=given,
+                kernel_name=kernel_name,
+                cwd=str(path.parent),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+            )
+        except papermill.PapermillExecutionError as error:
+            if error.ename == "ParameterError":
+                raise ParameterError(str(error.evalue)) from None
+            raise BriefingError(
+                f"{path.name} failed in cell {error.exec_count}: {error.ename}: {error.evalue}",
+                path=path,
+            ) from None
+        document = nbformat.read(executed, as_version=4)
+    _drop_noise(document)
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    title = path.stem
+    body, _ = exporter.from_notebook_node(document, resources={"metadata": {"name": title}})
+    target = out / briefing_file_name(path, given)
+    _write_atomically(target, _self_contained(body))
+    write_index(
+        out,
+        entry={
+            "file": target.name,
+            "notebook": path.stem,
+            "parameters": given,
+            "rendered_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "seconds": round(time.perf_counter() - started, 1),
+        },
+    )
+    return target
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Silence the kernel's start-up chatter ("Kernel is running over TCP…") and papermill's
+    log while a notebook runs: the kernel process writes to the file descriptor it inherits,
+    so descriptor 2 itself is pointed at a scratch file, then restored."""
+    import logging
+
+    logger = logging.getLogger("papermill")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as scratch:
+        os.dup2(scratch.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            logger.setLevel(level)
+
+
+def _drop_noise(document) -> None:
+    """Remove stderr streams (warnings, logs) and the injected-parameters cell's echo."""
+    for cell in document.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        cell["outputs"] = [
+            output
+            for output in cell.get("outputs", [])
+            if not (output.get("output_type") == "stream" and output.get("name") == "stderr")
+        ]
+
+
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.I)
+_MATHJAX_CONFIG = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+
+
+def _self_contained(body: str) -> str:
+    """Drop what nbconvert loads from the web (require.js, MathJax): briefings have no
+    widgets or formulas, and a file that needs the network does not stand alone."""
+    body = _MATHJAX_CONFIG.sub("", body)
+    return _REMOTE_SCRIPT.sub("", body)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp makes files private; briefings are for sharing
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def write_index(out_dir: str | Path, *, entry: Mapping[str, object] | None = None) -> Path:
+    """Rewrite ``index.html`` (and its record ``index.json``) listing every briefing in
+    ``out_dir`` with its parameters and when it was rendered; ``entry`` adds or replaces one.
+    """
+    out = Path(out_dir)
+    record_path = out / "index.json"
+    records: list[dict] = []
+    if record_path.exists():
+        try:
+            records = json.loads(record_path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            records = []
+    if entry is not None:
+        records = [r for r in records if r.get("file") != entry["file"]] + [dict(entry)]
+    records = [r for r in records if (out / str(r.get("file"))).exists()]
+    records.sort(key=lambda r: (str(r.get("notebook")), str(r.get("file"))))
+    _write_atomically(record_path, json.dumps(records, ensure_ascii=False, indent=1))
+    rows = "\n".join(
+        "<tr><td><a href=\"{file}\">{notebook}</a></td><td>{parameters}</td><td>{date}</td></tr>".format(
+            file=html.escape(str(record["file"]), quote=True),
+            notebook=html.escape(str(record["notebook"])),
+            parameters=html.escape(
+                ", ".join(
+                    f"{key} = {value}"
+                    for key, value in record.get("parameters", {}).items()
+                    if key != "data_dir"
+                )
+                or "(defaults)"
+            ),
+            date=html.escape(str(record.get("rendered_at", ""))),
+        )
+        for record in records
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>法治政府建设年度报告 · briefings</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style></head>
+<body><h1>Briefings</h1><p>{len(records)} briefings, rendered by <code>reportlib brief</code>.</p>
+<table><tr><th>briefing</th><th>parameters</th><th>rendered</th></tr>
+{rows}
+</table></body></html>
+"""
+    index = out / "index.html"
+    _write_atomically(index, page)
+    return index
