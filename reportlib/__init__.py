@@ -1,5 +1,7 @@
 """reportlib: read, clean and tabulate China's annual rule-of-law-government reports."""
 
+from reportlib.analysis import load_tables
+from reportlib.briefings import BriefingError, render_briefing
 from reportlib.clean import clean_text, normalize_text
 from reportlib.counts import count_keywords, keyword_trends, top_terms
 from reportlib.documents import find_input_files, parse_file, read_reports
@@ -8,6 +10,7 @@ from reportlib.errors import (
     EmptyFileError,
     NotAReportError,
     NoTextLayerError,
+    ParameterError,
     ReadError,
     ReportlibError,
     UnsupportedFormatError,
@@ -16,6 +19,7 @@ from reportlib.indicators import extract_indicators, indicator_table
 from reportlib.keyness import collocations, keyness
 from reportlib.kwic import kwic
 from reportlib.metadata import infer_metadata
+from reportlib.plotting import set_theme, use_cjk_font, word_cloud
 from reportlib.readers import read_file
 from reportlib.sections import outline_compliance, split_sections
 from reportlib.segment import segment
@@ -25,9 +29,11 @@ from reportlib.version import __version__
 
 __all__ = [
     "BinaryFileError",
+    "BriefingError",
     "EmptyFileError",
     "NoTextLayerError",
     "NotAReportError",
+    "ParameterError",
     "ReadError",
     "ReportlibError",
     "UnsupportedFormatError",
@@ -44,13 +50,18 @@ __all__ = [
     "keyness",
     "keyword_trends",
     "kwic",
+    "load_tables",
     "normalize_text",
     "outline_compliance",
     "parse_file",
     "read_file",
     "read_reports",
+    "render_briefing",
     "segment",
+    "set_theme",
     "split_sections",
     "tokenize",
     "top_terms",
+    "use_cjk_font",
+    "word_cloud",
 ]

@@ -231,6 +231,7 @@ def render_briefing(
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    exporter.log.setLevel("ERROR")  # "Alternative text is missing…" is not for the reader
     title = path.stem
     body, _ = exporter.from_notebook_node(document, resources={"metadata": {"name": title}})
     target = out / briefing_file_name(path, given)

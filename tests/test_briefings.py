@@ -1,0 +1,107 @@
+"""Briefings: parameters checked before the kernel starts, one self-contained HTML file with
+no code, an index; notebooks committed without outputs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from reportlib import ParameterError, build
+from reportlib.briefings import briefing_file_name, notebook_parameters, render_briefing
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("processed")
+    build(ROOT / "data" / "raw", out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def town_briefing(sample, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("briefings")
+    return render_briefing(
+        ROOT / "notebooks" / "02-town-briefing.ipynb",
+        {"entity": "司法部", "year": 2023, "data_dir": str(sample)},
+        out_dir=out,
+    )
+
+
+def test_town_briefing_holds_its_sections_and_no_code(town_briefing):
+    page = town_briefing.read_text(encoding="utf-8")
+    for heading in (
+        "The report at a glance",
+        "Indicators by category",
+        "Distinctive words against peers",
+        "Since the previous report",
+    ):
+        assert heading in page
+    assert "司法部 · 2023" in page
+    assert "Compared with the 2022 report" in page  # 司法部 has a 2022 report in the sample
+    # no Python: neither code nor prompts nor tracebacks nor stderr
+    for code in ("import reportlib", "analysis.select_report", "plt.subplots", "Traceback"):
+        assert code not in page
+    assert 'class="highlight hl-ipython3"' not in page  # no code cell (markdown stays)
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
+
+
+def test_briefing_is_one_self_contained_file(town_briefing):
+    page = town_briefing.read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") >= 3  # charts embedded, not linked
+    assert not re.findall(r'(?:src|href)="https?://', page)  # nothing fetched from the web
+
+
+def test_index_lists_the_briefing_with_its_parameters(town_briefing):
+    index = (town_briefing.parent / "index.html").read_text(encoding="utf-8")
+    assert town_briefing.name in index
+    assert "entity = 司法部" in index and "year = 2023" in index
+
+
+def test_file_names_are_safe_and_readable():
+    name = briefing_file_name(Path("02-town-briefing.ipynb"), {"entity": "新 疆/阿克苏:地区"})
+    assert name == "02-town-briefing__entity-新_疆_阿克苏_地区.html"
+    long = briefing_file_name(Path("03-x.ipynb"), {"entities": ["很长的镇名" * 10] * 5})
+    assert len(long.encode("utf-8")) <= 200 and long.endswith(".html")
+
+
+def test_bad_parameters_stop_before_the_notebook_runs(sample, tmp_path):
+    notebook = ROOT / "notebooks" / "02-town-briefing.ipynb"
+    with pytest.raises(ParameterError, match="Closest: 永乐镇"):
+        render_briefing(notebook, {"entity": "永乐", "data_dir": str(sample)}, out_dir=tmp_path)
+    with pytest.raises(ParameterError, match="Closest: entity"):
+        render_briefing(notebook, {"entty": "永乐镇", "data_dir": str(sample)}, out_dir=tmp_path)
+    assert not list(tmp_path.glob("*.html"))
+
+
+def test_command_line_reports_a_bad_parameter_in_one_line(sample, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "reportlib", "brief", "02", "-p", "entity", "嘉兴市",
+         "-p", "year", "2019", "-p", "data_dir", str(sample), "--out", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "reportlib brief: 嘉兴市 has no report for 2019. Closest: 2021, 2022, 2023"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebooks_are_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "data_dir" in notebook_parameters(path)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.source.startswith("# NBVAL_CHECK_OUTPUT"):
+            assert cell.outputs, "a checked cell keeps its hand-checked output"
+        else:
+            assert cell.outputs == [] and cell.execution_count is None
