@@ -49,7 +49,7 @@ def test_town_briefing_holds_its_sections_and_no_code(town_briefing):
     # no Python: neither code nor prompts nor tracebacks nor stderr
     for code in ("import reportlib", "analysis.select_report", "plt.subplots", "Traceback"):
         assert code not in page
-    assert "jp-InputArea-editor" not in page  # the editor box of a code cell (markdown stays)
+    assert 'class="jp-CodeMirrorEditor' not in page  # a code cell's editor box (markdown stays)
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
 
 
