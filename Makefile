@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test lint benchmark clean
+.PHONY: help run build briefings lab test lint benchmark clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -17,23 +17,38 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-run: $(STAMP) ## set up, then build the sample corpus in data/raw into data/processed and print a summary
+run: $(STAMP) ## set up, build the sample in data/raw, render the briefings (briefings/index.html)
+	$(BIN)/reportlib build --raw data/raw --out data/processed
+	$(MAKE) --no-print-directory briefings
+
+build: $(STAMP) ## set up, then only build data/raw into data/processed and print a summary
 	$(BIN)/reportlib build --raw data/raw --out data/processed
 
-build: run ## same as run
+briefings: $(STAMP) ## render the sample briefings from data/processed into briefings/
+	$(BIN)/reportlib brief 01 --out briefings
+	$(BIN)/reportlib brief 02 -p entity 友谊路街道 --out briefings
+	$(BIN)/reportlib brief 02 -p entity 永乐镇 --out briefings
+	$(BIN)/reportlib brief 03 -p parent 綦江区 --out briefings
+	$(BIN)/reportlib brief 04 --out briefings
+	$(BIN)/reportlib brief 05 --out briefings
+	@echo "briefings/index.html lists them"
 
-test: $(STAMP) ## set up, then run the linter and every test (unit, doctests, corpus accuracy)
-	$(BIN)/ruff check reportlib tests benchmarks
+lab: $(STAMP) ## open JupyterLab on the notebooks (its Python 3 kernel is this project's .venv)
+	$(BIN)/jupyter lab notebooks
+
+test: $(STAMP) ## set up, then lint and run every test: unit, doctests, accuracy, notebooks (nbval)
+	$(BIN)/ruff check reportlib tests benchmarks notebooks
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check reportlib tests benchmarks
-	$(BIN)/ruff format --check reportlib tests benchmarks
+	$(BIN)/ruff format --check reportlib tests benchmarks notebooks
 
 benchmark: $(STAMP) ## metadata accuracy; `reportlib build` on 100 MB; segmentation + counting vs rjieba
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/words.py
+	$(BIN)/python benchmarks/briefing.py
 
 clean: ## remove built tables and caches (never data/raw)
-	rm -rf data/processed/*.parquet benchmarks/.work .pytest_cache .ruff_cache
+	rm -rf data/processed/*.parquet briefings benchmarks/.work .pytest_cache .ruff_cache
