@@ -105,3 +105,26 @@ def test_notebooks_are_committed_without_outputs(path):
             assert cell.outputs, "a checked cell keeps its hand-checked output"
         else:
             assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("name", ["02-town-briefing", "04-keyword-trends"])
+def test_notebooks_run_without_warnings_or_missing_glyphs(sample, tmp_path, name):
+    # the HTML drops stderr, so check the executed notebook itself: no "Glyph … missing from
+    # font(s)" and no other warning may be written while the notebook runs
+    import papermill
+
+    executed = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(executed),
+        parameters={"data_dir": str(sample)},
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+    )
+    streams = [
+        output.get("text", "")
+        for cell in nbformat.read(executed, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and output.get("name") == "stderr"
+    ]
+    assert streams == []
