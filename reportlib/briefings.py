@@ -323,7 +323,7 @@ def write_index(out_dir: str | Path, *, entry: Mapping[str, object] | None = Non
     records.sort(key=lambda r: (str(r.get("notebook")), str(r.get("file"))))
     _write_atomically(record_path, json.dumps(records, ensure_ascii=False, indent=1))
     rows = "\n".join(
-        "<tr><td><a href=\"{file}\">{notebook}</a></td><td>{parameters}</td><td>{date}</td></tr>".format(
+        '<tr><td><a href="{file}">{notebook}</a></td><td>{parameters}</td><td>{date}</td></tr>'.format(
             file=html.escape(str(record["file"]), quote=True),
             notebook=html.escape(str(record["notebook"])),
             parameters=html.escape(

@@ -148,7 +148,7 @@ def word_cloud(
 
 
 def caption(documents: pd.DataFrame, *, doc_ids: Iterable[str] | None = None) -> str:
-    """"N reports, 2021–2023": what stands behind a chart or table.
+    """What stands behind a chart or table: "N reports, 2021–2023".
 
     Examples
     --------
