@@ -22,6 +22,7 @@ from reportlib.metadata import infer_metadata
 from reportlib.plotting import set_theme, use_cjk_font, word_cloud
 from reportlib.readers import read_file
 from reportlib.sections import outline_compliance, split_sections
+from reportlib.reuse import find_reuse, reuse_summary
 from reportlib.segment import segment
 from reportlib.store import build, connect
 from reportlib.tokens import tokenize
@@ -44,6 +45,7 @@ __all__ = [
     "connect",
     "count_keywords",
     "extract_indicators",
+    "find_reuse",
     "find_input_files",
     "indicator_table",
     "infer_metadata",
@@ -56,6 +58,7 @@ __all__ = [
     "parse_file",
     "read_file",
     "read_reports",
+    "reuse_summary",
     "render_briefing",
     "segment",
     "set_theme",
