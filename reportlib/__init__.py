@@ -21,8 +21,8 @@ from reportlib.kwic import kwic
 from reportlib.metadata import infer_metadata
 from reportlib.plotting import set_theme, use_cjk_font, word_cloud
 from reportlib.readers import read_file
-from reportlib.sections import outline_compliance, split_sections
 from reportlib.reuse import find_reuse, reuse_summary
+from reportlib.sections import outline_compliance, split_sections
 from reportlib.segment import segment
 from reportlib.store import build, connect
 from reportlib.tokens import tokenize
@@ -45,8 +45,8 @@ __all__ = [
     "connect",
     "count_keywords",
     "extract_indicators",
-    "find_reuse",
     "find_input_files",
+    "find_reuse",
     "indicator_table",
     "infer_metadata",
     "keyness",
@@ -58,8 +58,8 @@ __all__ = [
     "parse_file",
     "read_file",
     "read_reports",
-    "reuse_summary",
     "render_briefing",
+    "reuse_summary",
     "segment",
     "set_theme",
     "split_sections",
