@@ -210,11 +210,13 @@ def find_reuse(
     years = frame["report_year"].tolist() if "report_year" in frame else [None] * len(frame)
 
     offsets: list[np.ndarray] = []
+    normalized_texts: list[str] = []
     units: list[_Unit] = []
     units_of_doc: list[list[_Unit]] = []
     for doc, text in enumerate(texts):
         normalized, index = normalize_for_reuse(text, names=[entities[doc], parents[doc]])
         offsets.append(index)
+        normalized_texts.append(normalized)
         own = _units(normalized, doc, min_unit_chars=min_unit_chars)
         units_of_doc.append(own)
         units.extend(own)
@@ -274,10 +276,17 @@ def find_reuse(
             first, last = run[0], run[-1]
             mine = units_of_doc[doc]
             theirs = units_of_doc[other_doc]
-            start = int(offsets[doc][mine[first[0]].start])
-            end = int(offsets[doc][mine[last[0]].end - 1]) + 1
-            other_start = int(offsets[other_doc][theirs[first[1]].start])
-            other_end = int(offsets[other_doc][theirs[last[1]].end - 1]) + 1
+            span = _extend(
+                normalized_texts[doc],
+                normalized_texts[other_doc],
+                (mine[first[0]].start, mine[last[0]].end),
+                (theirs[first[1]].start, theirs[last[1]].end),
+            )
+            (a_start, a_end), (b_start, b_end) = span
+            start = int(offsets[doc][a_start])
+            end = int(offsets[doc][a_end - 1]) + 1
+            other_start = int(offsets[other_doc][b_start])
+            other_end = int(offsets[other_doc][b_end - 1]) + 1
             if doc == other_doc and not (end <= other_start or other_end <= start):
                 continue  # a passage overlapping itself is not a repetition
             if end - start < min_chars:
@@ -304,6 +313,30 @@ def find_reuse(
     for column in ("start", "end", "other_start", "other_end", "n_chars", "n_documents"):
         table[column] = table[column].astype("int64")
     return table.reset_index(drop=True)
+
+
+def _extend(
+    mine: str, theirs: str, span: tuple[int, int], other_span: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Grow a matched passage over the identical characters around it, within the line: a
+    sentence too short to be compared on its own ("二是巩固创建成果。") still belongs to the
+    copied paragraph."""
+    (start, end), (other_start, other_end) = span, other_span
+    while (
+        start > 0
+        and other_start > 0
+        and mine[start - 1] == theirs[other_start - 1]
+        and mine[start - 1] != "\n"
+    ):
+        start, other_start = start - 1, other_start - 1
+    while (
+        end < len(mine)
+        and other_end < len(theirs)
+        and mine[end] == theirs[other_end]
+        and mine[end] != "\n"
+    ):
+        end, other_end = end + 1, other_end + 1
+    return (start, end), (other_start, other_end)
 
 
 def _runs(matched: list[tuple[int, int, float, int]]) -> list[list[tuple[int, int, float, int]]]:
