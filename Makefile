@@ -49,6 +49,7 @@ benchmark: $(STAMP) ## metadata accuracy; `reportlib build` on 100 MB; segmentat
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/words.py
 	$(BIN)/python benchmarks/briefing.py
+	$(BIN)/python benchmarks/reuse.py
 
 clean: ## remove built tables and caches (never data/raw)
 	rm -rf data/processed/*.parquet briefings benchmarks/.work .pytest_cache .ruff_cache

@@ -7,7 +7,9 @@ perturbed so that they are as distinct as real reports of different towns: each 
 about a third of its Han characters for others (seeded, so every run sees the same corpus),
 then 5 % of the reports receive a paragraph copied from another report with the name swapped
 and the numbers changed. Prints, per size: seconds, peak memory of the process, passages
-found, share of the planted copies found, and the growth factor from one size to the next
+found, share of the planted copies found, pairs of reports linked that were not planted (the
+perturbed replicas of one sample report can still share a sentence by chance), and the growth
+factor from one size to the next
 (10× more reports: about 10× the time is linear, 100× quadratic).
 """
 
@@ -93,9 +95,18 @@ def main() -> None:
         for target, source, start, end in planted:
             rows = reuse[(reuse["doc_id"] == target) & (reuse["other_doc_id"] == source)]
             found += bool(((rows["start"] <= start + 5) & (rows["end"] >= end - 5)).any())
+        planted_pairs = {frozenset((target, source)) for target, source, _, _ in planted}
+        external = reuse[reuse["relation"] != "internal"]
+        found_pairs = {
+            frozenset(pair)
+            for pair in zip(external["doc_id"], external["other_doc_id"], strict=True)
+        }
+        false_pairs = len(found_pairs - planted_pairs)
         line = (
             f"{size:6d} reports ({megabytes:5.1f} MB): {seconds:7.1f} s, peak RSS {peak:6.0f} MB, "
-            f"{len(reuse)} passage rows, planted copies found {found}/{len(planted)}"
+            f"{len(reuse)} passage rows, planted copies found {found}/{len(planted)}, "
+            f"pairs not planted {false_pairs} "
+            f"({false_pairs / max(len(found_pairs), 1):.1%} of pairs found)"
         )
         if previous is not None:
             line += f", time × {seconds / previous[1]:.1f} for × {size / previous[0]:.0f} reports"

@@ -60,7 +60,6 @@ SUMMARY_COLUMNS = [
     "top_sources",
 ]
 
-_SENTENCE_END = frozenset("。！？；!?;\n")
 _DIGITS = r"[0-9０-９]+(?:[.,．][0-9０-９]+)*"
 _NAME_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "州", "省", "盟", "旗")
 SHINGLE = 3
@@ -125,16 +124,19 @@ class _Unit:
     text: str
 
 
+_UNIT_END = re.compile(r"[。！？；!?;\n]")
+
+
 def _units(normalized: str, doc: int, *, min_unit_chars: int) -> list[_Unit]:
     units = []
     start = 0
-    for position, character in enumerate(normalized):
-        if character in _SENTENCE_END:
-            end = position + (character != "\n")  # a sentence keeps its 。, not the line end
-            piece = normalized[start:end]
-            if len(piece.strip("@#\n")) >= min_unit_chars:
-                units.append(_Unit(doc, len(units), start, end, piece))
-            start = position + 1
+    for mark in _UNIT_END.finditer(normalized):
+        position = mark.start()
+        end = position + (mark.group() != "\n")  # a sentence keeps its 。, not the line end
+        piece = normalized[start:end]
+        if len(piece.strip("@#\n")) >= min_unit_chars:
+            units.append(_Unit(doc, len(units), start, end, piece))
+        start = position + 1
     piece = normalized[start:]
     if len(piece.strip("@#\n")) >= min_unit_chars:
         units.append(_Unit(doc, len(units), start, len(normalized), piece))

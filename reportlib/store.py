@@ -22,12 +22,13 @@ import pyarrow as pa
 from reportlib import documents as documents_module
 from reportlib import indicators as indicators_module
 from reportlib import readers, version
+from reportlib import reuse as reuse_module
 from reportlib import sections as sections_module
 from reportlib import tokens as tokens_module
 
 __all__ = ["BuildResult", "build", "connect", "summarize", "write_table"]
 
-TABLES = ("documents", "problems", "sections", "outline", "indicators", "tokens")
+TABLES = ("documents", "problems", "sections", "outline", "indicators", "tokens", "reuse")
 
 
 @dataclass
@@ -146,7 +147,7 @@ def build(
         Folder (or file) of raw reports; never written to.
     out_dir
         Folder for the tables: ``documents``, ``problems``, ``sections``, ``outline``,
-        ``indicators`` and ``tokens`` (``.parquet``).
+        ``indicators``, ``tokens`` and ``reuse`` (``.parquet``).
     progress
         Show a progress bar on a terminal.
     use_cache
@@ -238,6 +239,8 @@ def build(
         write_table(outline, out_dir / "outline.parquet")
         write_table(indicators, out_dir / "indicators.parquet")
         _write_tokens(documents, sections, kept_ids, out_dir)
+        # reuse compares every report with every other: recomputed whenever anything changed
+        write_table(reuse_module.find_reuse(documents), out_dir / "reuse.parquet")
     return BuildResult(
         documents=documents,
         problems=problems_table,
@@ -496,6 +499,16 @@ def summarize(result: BuildResult) -> str:
             f"Tokens: {result.n_tokens} words in tokens.parquet (reportlib.tokenize; "
             "count_keywords, keyness, kwic and top_terms read them)"
         )
+    reuse_path = result.out_dir / "reuse.parquet"
+    if reuse_path.exists():
+        reuse = pd.read_parquet(reuse_path, columns=["doc_id", "relation"])
+        if len(reuse):
+            relations = reuse.groupby("relation")["doc_id"].nunique()
+            lines.append(
+                "Reuse: reports sharing passages — "
+                + ", ".join(f"{relation} {count}" for relation, count in relations.items())
+                + " (reportlib.reuse_summary gives the ratios)"
+            )
     if len(problems):
         by_stage = problems.groupby("stage").size()
         lines += ["", "Problems by stage: " + ", ".join(f"{s} {n}" for s, n in by_stage.items())]

@@ -205,3 +205,13 @@ def test_normalisation_keeps_offsets():
         "人",
         "。",
     ]
+
+
+def test_build_writes_the_reuse_table(tmp_path):
+    from reportlib import build
+
+    build(ROOT / "data" / "raw" / "seeds", tmp_path, progress=False)
+    reuse = pd.read_parquet(tmp_path / "reuse.parquet")
+    assert list(reuse.columns)[:2] == ["doc_id", "other_doc_id"]
+    internal = reuse[reuse["relation"] == "internal"]
+    assert set(internal["doc_id"]) == {"004_8c642f3c1dbf128b"}
