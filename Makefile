@@ -31,6 +31,7 @@ briefings: $(STAMP) ## render the sample briefings from data/processed into brie
 	$(BIN)/reportlib brief 03 -p parent 綦江区 --out briefings
 	$(BIN)/reportlib brief 04 --out briefings
 	$(BIN)/reportlib brief 05 --out briefings
+	$(BIN)/reportlib brief 06 --out briefings
 	@echo "briefings/index.html lists them"
 
 lab: $(STAMP) ## open JupyterLab on the notebooks (its Python 3 kernel is this project's .venv)

@@ -20,6 +20,7 @@ from reportlib.counts import count_keywords
 from reportlib.errors import ParameterError
 from reportlib.indicators import indicator_table
 from reportlib.keyness import keyness
+from reportlib.reuse import REUSE_COLUMNS
 from reportlib.sections import PARTS
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "previous_report",
     "select_documents",
     "select_report",
+    "side_by_side",
 ]
 
 # The five mandated parts (《法治政府建设与责任落实督察工作规定》, 2019), as briefings name them.
@@ -58,6 +60,7 @@ class Tables:
     outline: pd.DataFrame
     indicators: pd.DataFrame
     tokens: pd.DataFrame
+    reuse: pd.DataFrame
 
     def counts(self) -> pd.DataFrame:
         """Every term's count per document (:func:`reportlib.count_keywords`), computed once."""
@@ -116,6 +119,10 @@ def load_tables(data_dir: str | Path = "data/processed") -> Tables:
         outline=read("outline"),
         indicators=read("indicators"),
         tokens=read("tokens"),
+        # a build older than the reuse table: an empty one, so notebooks still run
+        reuse=read("reuse")
+        if (folder / "reuse.parquet").exists()
+        else pd.DataFrame(columns=REUSE_COLUMNS),
     )
 
 
@@ -408,3 +415,62 @@ def changes_since(
         "dropped_words": dropped.head(n).rename("count").reset_index(),
         "indicators": wide.reset_index(),
     }
+
+
+def side_by_side(reuse: pd.DataFrame, documents: pd.DataFrame, *, n: int = 5) -> str:
+    """HTML: the ``n`` longest passages of ``reuse`` (one row per pair of reports), each
+    report's wording in its own column, the characters that differ highlighted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇", "乙镇"], "report_year": [2022, 2023],
+    ...                      "text": ["甲镇开展检查60次。", "乙镇开展检查75次。"]})
+    >>> reuse = pd.DataFrame({"doc_id": ["b"], "other_doc_id": ["a"], "start": [0], "end": [10],
+    ...     "other_start": [0], "other_end": [10], "n_chars": [10], "relation": ["other"], "n_documents": [2]})
+    >>> "<mark>乙</mark>" in side_by_side(reuse, docs)
+    True
+    """
+    import html
+
+    if reuse.empty:
+        return "<p>No shared passage.</p>"
+    texts = documents.set_index("doc_id")["text"]
+    labels = documents.set_index("doc_id")
+    seen: set[tuple] = set()
+    rows = []
+    for row in reuse.sort_values("n_chars", ascending=False).itertuples():
+        key = tuple(sorted([(row.doc_id, row.start), (row.other_doc_id, row.other_start)]))
+        if key in seen:
+            continue  # the same passage seen from the other report
+        seen.add(key)
+        mine = texts[row.doc_id][row.start : row.end]
+        theirs = texts[row.other_doc_id][row.other_start : row.other_end]
+        left, right = [], []
+        matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
+        for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+            a, b = html.escape(mine[i1:i2]), html.escape(theirs[j1:j2])
+            if operation == "equal":
+                left.append(a)
+                right.append(b)
+            else:
+                left.append(f"<mark>{a}</mark>" if a else "")
+                right.append(f"<mark>{b}</mark>" if b else "")
+
+        def label(doc_id: str) -> str:
+            entity = labels.loc[doc_id].get("entity", "") or doc_id
+            year = labels.loc[doc_id].get("report_year")
+            return html.escape(f"{entity} {'' if pd.isna(year) else int(year)}".strip())
+
+        rows.append(
+            f"<tr><td>{label(row.doc_id)}<br><small>{row.n_chars} characters · "
+            f"{html.escape(str(row.relation))} · in {row.n_documents} reports</small></td>"
+            f"<td>{''.join(left)}</td><td>{label(row.other_doc_id)}</td>"
+            f"<td>{''.join(right)}</td></tr>"
+        )
+        if len(rows) >= n:
+            break
+    return (
+        "<table class='reuse'><tr><th>report</th><th>passage</th><th>other report</th>"
+        "<th>its wording</th></tr>" + "".join(rows) + "</table>"
+    )

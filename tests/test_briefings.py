@@ -46,6 +46,7 @@ def test_town_briefing_holds_its_sections_and_no_code(town_briefing):
         assert heading in page
     assert "司法部 · 2023" in page
     assert "Compared with the 2022 report" in page  # 司法部 has a 2022 report in the sample
+    assert "of this report repeats its 2022 report" in page  # the reuse line
     # no Python: neither code nor prompts nor tracebacks nor stderr
     for code in ("import reportlib", "analysis.select_report", "plt.subplots", "Traceback"):
         assert code not in page
