@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "data" / "raw" / "corpus").glob("d*.txt")) + sorted(
-    (ROOT / "data" / "raw").glob("*.txt")
+    (ROOT / "data" / "raw" / "seeds").glob("*.txt")
 )
 
 
