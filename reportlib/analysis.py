@@ -27,6 +27,7 @@ __all__ = [
     "PART_NAMES",
     "Tables",
     "changes_since",
+    "closest_matches",
     "distinctive_words",
     "drop_own_names",
     "find_data_dir",
@@ -126,7 +127,14 @@ def load_tables(data_dir: str | Path = "data/processed") -> Tables:
     )
 
 
-def _closest(value: object, choices: Iterable[object], *, n: int = 5) -> list[str]:
+def closest_matches(value: object, choices: Iterable[object], *, n: int = 5) -> list[str]:
+    """The valid values nearest to ``value``, best first: for error messages.
+
+    Examples
+    --------
+    >>> closest_matches("普法", ["信访", "普法宣传", "行政执法"])  # then names sharing a character
+    ['普法宣传', '行政执法']
+    """
     names = sorted({str(choice) for choice in choices if str(choice)})
     found = difflib.get_close_matches(str(value), names, n=n, cutoff=0.3)
     # names sharing a character matter for short Chinese names (永乐 → 永乐镇)
@@ -163,7 +171,7 @@ def select_report(
     rows = documents[documents["entity"] == entity]
     if rows.empty:
         raise ParameterError(
-            f"no report of entity {entity!r}", closest=_closest(entity, documents["entity"])
+            f"no report of entity {entity!r}", closest=closest_matches(entity, documents["entity"])
         )
     if parent:
         in_parent = rows[rows["parent"] == parent]
@@ -208,13 +216,14 @@ def select_documents(
         if unknown:
             raise ParameterError(
                 f"no report of entity {unknown[0]!r}",
-                closest=_closest(unknown[0], documents["entity"]),
+                closest=closest_matches(unknown[0], documents["entity"]),
             )
         chosen = chosen[chosen["entity"].isin(list(entities))]
     if parent:
         if parent not in set(documents["parent"]):
             raise ParameterError(
-                f"no report has parent {parent!r}", closest=_closest(parent, documents["parent"])
+                f"no report has parent {parent!r}",
+                closest=closest_matches(parent, documents["parent"]),
             )
         chosen = chosen[chosen["parent"] == parent]
     if levels:
