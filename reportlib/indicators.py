@@ -406,6 +406,10 @@ _NOUN_STOP = re.compile(
 )
 
 
+# Places and bodies named by one character that a count after 个/所/家 often refers to.
+_ONE_CHARACTER_NOUNS = frozenset("村镇乡户校所站院店厂矿社组")
+
+
 def _cut_at_verb(noun: str) -> str:
     """The noun phrase at the start of ``noun``: "执法人员全部持证上岗" → "执法人员"."""
     for pattern in (_verb_pattern(), _NOUN_STOP):
@@ -442,6 +446,8 @@ def _subject_and_verb(
     following = _FOLLOWING_NOUN.match(after)
     if following and not found.is_rate:
         noun = _cut_at_verb(following.group())
+        if noun in _ONE_CHARACTER_NOUNS:
+            return noun, verb  # "8个村分别建立…": villages were counted
         if len(noun) >= 2 and not subject_before:
             return noun, verb
         if len(noun) >= 2 and found.unit in ("个", "名", "家", "户", "所", "位", "支", "座", "处"):

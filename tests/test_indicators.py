@@ -271,3 +271,9 @@ def test_compound_vehicle_unit_and_knives():
         (3650.0, "辆次", ""),
         (14.0, "把", ""),
     ]
+
+
+def test_villages_counted_after_the_unit_are_the_subject():
+    # regression: "8个村分别建立了…" had no subject, because one-character nouns were refused
+    rows = extract_document_indicators("我镇已建立公共法律服务工作站,8个村分别建立了法律服务微信群。")
+    assert [(r["surface"], r["subject"]) for r in rows] == [("8个", "村")]
