@@ -199,6 +199,10 @@ def render_briefing(
     started = time.perf_counter()
     path = find_notebook(notebook)
     given = dict(parameters or {})
+    data_dir = given.get("data_dir")
+    if data_dir and not Path(str(data_dir)).is_absolute() and Path(str(data_dir)).exists():
+        # the notebook runs in its own folder: a folder named from here must stay this one
+        given["data_dir"] = str(Path(str(data_dir)).resolve())
     full = _check_parameters(path, given)
     _check_against_data(full)
     out = Path(out_dir)

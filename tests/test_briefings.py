@@ -129,3 +129,17 @@ def test_notebooks_run_without_warnings_or_missing_glyphs(sample, tmp_path, name
         if output.get("output_type") == "stream" and output.get("name") == "stderr"
     ]
     assert streams == []
+
+
+def test_a_relative_data_dir_is_read_from_where_the_command_runs(sample, tmp_path, monkeypatch):
+    # regression: the kernel runs in notebooks/, so "-p data_dir mine/processed" pointed there
+    import shutil
+
+    shutil.copytree(sample, tmp_path / "mine" / "processed")
+    monkeypatch.chdir(tmp_path)
+    page = render_briefing(
+        ROOT / "notebooks" / "02-town-briefing.ipynb",
+        {"entity": "永乐镇", "data_dir": "mine/processed"},
+        out_dir=tmp_path / "out",
+    )
+    assert "永乐镇 · 2023" in page.read_text(encoding="utf-8")
