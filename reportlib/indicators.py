@@ -151,7 +151,7 @@ class _Match:
 
 def _candidates(text: str) -> list[_Match]:
     found = [_Match(m) for pattern in _candidate_patterns() for m in pattern.finditer(text)]
-    found.sort(key=lambda candidate: candidate.start)
+    found.sort(key=lambda candidate: (candidate.start, -candidate.end))  # longest first
     kept: list[_Match] = []
     for candidate in found:
         if kept and candidate.start < kept[-1].end:
@@ -238,7 +238,12 @@ _CHINESE_CONTEXT = re.compile(
 )
 # "一" used as an article: 一批制度, 一项工作, 一次性, 一起 (together), 一处 (one place, vague)
 _ARTICLE = re.compile(r"一(?:批|项|起|支|系列|些|定|道|体|线|律|致|同|方面|步|点|把|张网|站)")
-_PER_PERIOD = re.compile(r"每(?:年|月|季度?|周|天|日|半年|[两三四五六]个?月|次|届)")
+# 每年/每月 … make a count a frequency; 每个团队/每村 … make it a per-unit norm ("每个村配备1名
+# 法律顾问" is a rule, not a count of lawyers)
+_PER_PERIOD = re.compile(
+    r"每(?:年|月|季度?|周|天|日|半年|[两三四五六]个?月|次|届"
+    r"|个|名|位|户|村|人|家|所|镇|乡|社区|单位|部门|团队|案件?)"
+)
 _REJECTED_HEAD = re.compile(
     r"(?:第|前|后|排名|排名第|位列|位居|名列)\s?$"  # 第二次, 全市前十, 排名第5
     r"|每[^，,。；;]{0,3}$"  # 每两月1次
@@ -247,6 +252,8 @@ _REJECTED_HEAD = re.compile(
 )
 _NOT_A_UNIT_AFTER = re.compile(
     r"^(?:处理|处罚|期间|条例|面积|名单|所属|批准|类别|种类|部门|间隔|门槛)"
+    # 分 is a score ("得分92.6分") only at a word's end: not 分钟, 三分之一, 十分重要
+    r"|^分(?!以上|以下|左右)[\u4e00-\u9fff]"
 )
 _DATE_AFTER = re.compile(r"^(?:年|月|日|号|届|周年|岁)")
 _CLAUSE_BOUNDARY = re.compile(r"[，,。！？!?；;：:、\n（）()“”]")
@@ -336,7 +343,7 @@ def _bounds(
         return value, value + step
     if qualifier in ("超", "超过", "逾", "以上"):
         return value, math.nan
-    if qualifier in ("近", "不足", "不到"):
+    if qualifier in ("近", "不足", "不到", "以内", "以下"):
         return math.nan, value
     return value, value  # exact, 约, 左右
 
