@@ -1,6 +1,7 @@
-"""Per-field metadata accuracy over the development corpus (data/raw/corpus).
+"""Per-field metadata accuracy over a folder of pages with a hand-labelled ``catalog.csv``.
 
-Usage: ``python benchmarks/accuracy.py [-v]``; ``-v`` lists every miss. Titles are compared
+Usage: ``python benchmarks/accuracy.py [-v] [FOLDER]``; ``-v`` lists every miss. FOLDER defaults
+to the development corpus (data/raw/corpus); tests/fixtures/metadata_synthetic is another. Titles are compared
 without white space; publish_date and title are scored on pages whose catalog row has one;
 parent on pages whose text prints the expected parent (the issue's definition).
 """
@@ -20,11 +21,13 @@ FIELDS = ("entity", "level", "parent", "report_year", "publish_date", "title")
 
 def main() -> None:
     verbose = "-v" in sys.argv
+    folders = [Path(argument) for argument in sys.argv[1:] if argument != "-v"]
+    corpus = folders[0] if folders else CORPUS
     hits: dict[str, list[bool]] = {field: [] for field in FIELDS}
-    with (CORPUS / "catalog.csv").open(encoding="utf-8") as handle:
+    with (corpus / "catalog.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
-        raw = (CORPUS / row["file"]).read_text(encoding="utf-8")
+        raw = (corpus / row["file"]).read_text(encoding="utf-8")
         page = clean.normalize_text(raw)
         meta = metadata.infer_metadata(page, clean.strip_chrome(page))
         got = {
@@ -46,6 +49,9 @@ def main() -> None:
                 print(f"{row['file']} {field}: got {got[field]!r}, expected {expected[field]!r}")
     for field in FIELDS:
         results = hits[field]
+        if not results:
+            print(f"{field:13s}   no labelled page")
+            continue
         print(f"{field:13s} {sum(results):3d}/{len(results):3d}  {sum(results) / len(results):.1%}")
 
 
