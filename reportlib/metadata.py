@@ -67,6 +67,11 @@ def _suffixes() -> list[tuple[str, str]]:
 
 
 @cache
+def _short_places() -> frozenset[str]:
+    return frozenset(data_lines("short_places.txt"))
+
+
+@cache
 def _provinces() -> dict[str, str]:
     return {row["short"]: row["full"] for row in data_csv("provinces.csv")}
 
@@ -402,7 +407,9 @@ _NOT_IN_NAME_WORDS = re.compile(
     r"^[省市区县镇乡州]+$|[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]|等"
 )
 _PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
+_BARE_LEVEL_CHARACTERS = frozenset("省市州区县旗镇乡")
 _ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
+_YEAR_AFTER = re.compile(r"\s*(?:19|20)\d{2}\s*年")
 
 
 @cache
@@ -423,6 +430,8 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     """
     if _ORGAN_AFTER.match(text, start):
         return None
+    if text[start : start + 2] in _short_places():
+        return PlaceName(text[start : start + 2], "县"), start + 2
     if (
         text.startswith("州", start + 1)
         and _ORGAN_AFTER.match(text, start + 2)
@@ -450,7 +459,9 @@ def _bare_zhou(text: str, start: int, *, max_name: int) -> tuple[PlaceName, int]
     if "州" not in text[start : start + max_name + 1]:
         return None
     match = _zhou_pattern(max_name).match(text, start)
-    if match and _ORGAN_AFTER.match(text, match.end()):
+    # before an organ (巴音州党委) or a report year (黔东南州2023年…): 杭州/广州 have a
+    # one-character name and never match here
+    if match and (_ORGAN_AFTER.match(text, match.end()) or _YEAR_AFTER.match(text, match.end())):
         name = match.group(1)
         if not _NOT_IN_NAME_WORDS.search(name):
             return PlaceName(name + "州", "州"), match.end()
@@ -489,6 +500,11 @@ def parse_place_chain(
         department = _department_pattern().match(text, position)
         if department:
             return chain, department.group(), department.end()
+        if not chain and text[position : position + 1] in _BARE_LEVEL_CHARACTERS:
+            # "市城市管理局": the city's department, not a place called 市城市
+            department = _department_pattern().match(text, position + 1)
+            if department:
+                return chain, department.group(), department.end()
         found = _one_place(text, position, max_name=max_name)
         if not found:
             break
