@@ -290,7 +290,10 @@ def is_prose(line: str) -> bool:
     if len(line) < 16:
         return False
     n_cjk = _count_cjk(line, enough=40)
-    return n_cjk >= 40 or (n_cjk >= 16 and _CLAUSE_MARK.search(line) is not None)
+    has_clause = _CLAUSE_MARK.search(line) is not None
+    if n_cjk >= 40 and not has_clause and is_page_title(line):
+        return False  # a long browser <title>: "…情况的报告_法治政府建设_某州人民政府网"
+    return n_cjk >= 40 or (n_cjk >= 16 and has_clause)
 
 
 def _count_cjk(line: str, *, enough: int) -> int:

@@ -296,6 +296,9 @@ def _title_blocks(lines: list[str]) -> list[str]:
             and not _TITLE_END.search(lines[start - 1])
             and len(lines[start - 1]) <= 40
             and (_ORGAN_END.search(lines[start - 1]) or _TITLE_TOPIC.search(lines[start - 1]))
+            # a line naming a report is a title of its own (a page <title> "…报告-某市人民政府"),
+            # never the issuer line of the next one
+            and "报告" not in lines[start - 1]
         ):
             start -= 1
         text = lines[start]
@@ -740,6 +743,14 @@ def _find_parent(
             names = [p.name for p in chain]
             if entity in names and names.index(entity) > 0:
                 return names[names.index(entity) - 1], "source"
+            # the publisher is the government above: "来源 大通回族土族自治县人民政府"
+            if (
+                chain
+                and entity not in names
+                and chain[-1].level in allowed
+                and _RANK.get(chain[-1].level, 9) < _RANK.get(level, 9)
+            ):
+                return chain[-1].name, "source"
     # 5. a higher organ the report names: "在廉江市委、市政府的领导下", 《宝丰县人民政府…》, addressee
     scores: Counter[str] = Counter()
     for chain, after, weight in _mentions(report):

@@ -1,5 +1,6 @@
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -28,29 +29,45 @@ def test_seed_metadata(doc_id):
     assert got == SEEDS[doc_id]
 
 
-def _infer(name: str) -> metadata.Metadata:
-    page = clean.normalize_text((CORPUS / name).read_text(encoding="utf-8"))
+SYNTHETIC = Path(__file__).parent / "fixtures" / "metadata_synthetic"
+
+
+def _infer(name: str, folder: Path = CORPUS) -> metadata.Metadata:
+    page = clean.normalize_text((folder / name).read_text(encoding="utf-8"))
     return metadata.infer_metadata(page, clean.strip_chrome(page))
 
 
-def _catalog() -> list[dict[str, str]]:
-    with (CORPUS / "catalog.csv").open(encoding="utf-8") as handle:
+def _catalog(folder: Path = CORPUS) -> list[dict[str, str]]:
+    with (folder / "catalog.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
 TARGETS = {"entity": 0.97, "level": 0.97, "report_year": 0.99, "publish_date": 0.97, "title": 0.95}
 
 
-def test_corpus_accuracy():
-    """Per-field accuracy over the development corpus, against the issue's targets.
+@pytest.mark.parametrize(
+    "folder",
+    [
+        CORPUS,
+        # 40 pages written on 2026-11-23 by a helper who never saw the extractor
+        # (tests/fixtures/metadata_synthetic/README.md). First contact: entity 82.5 %, level
+        # 85 %, parent 80.8 %, year 97.5 %, date 97.1 %, title 94.4 %; the misses were fixed
+        # with general rules (short_places.txt, ministries, page <title> lines, …)
+        SYNTHETIC,
+    ],
+    ids=["corpus", "synthetic"],
+)
+def test_corpus_accuracy(folder):
+    """Per-field accuracy over a folder of hand-labelled pages, against the issue's targets.
 
     publish_date and title are scored on the pages that show one (catalog non-empty); parent on
-    the pages whose text prints the expected parent's full name.
+    the pages whose text prints the expected parent's full name. A parent that differs from the
+    label is always a miss, even where the label is empty.
     """
     hits = {field: [] for field in [*TARGETS, "parent"]}
-    for row in _catalog():
-        meta = _infer(row["file"])
-        text = (CORPUS / row["file"]).read_text(encoding="utf-8")
+    for row in _catalog(folder):
+        meta = _infer(row["file"], folder)
+        text = (folder / row["file"]).read_text(encoding="utf-8")
         got = {
             "entity": meta.entity,
             "level": meta.level,
@@ -65,7 +82,7 @@ def test_corpus_accuracy():
         for field in ("publish_date", "title"):
             if expected[field]:
                 hits[field].append((row["file"], got[field], expected[field]))
-        if row["parent"] and row["parent"] in text:
+        if (row["parent"] and row["parent"] in text) or got["parent"]:
             hits["parent"].append((row["file"], got["parent"], row["parent"]))
     report = []
     for field, results in hits.items():
