@@ -17,19 +17,11 @@ from __future__ import annotations
 import argparse
 import platform
 import tempfile
-import time
 from pathlib import Path
 
+from timing import best_of  # benchmarks/timing.py, next to this script
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _best(function, repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> None:
@@ -60,8 +52,8 @@ def main() -> None:
         if previous is not None:
             analysis.changes_since(tables, report, previous)
 
-    work = _best(reportlib_work)
-    whole = _best(
+    work = best_of(reportlib_work)
+    whole = best_of(
         lambda: render_briefing(
             "02", {"entity": entity, "data_dir": str(data)}, out_dir=scratch / "briefings"
         )

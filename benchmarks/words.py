@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import logging
 import platform
-import time
 import warnings
 from pathlib import Path
 
 import pandas as pd
+from timing import best_of  # benchmarks/timing.py, next to this script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,26 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def _documents(megabytes: float) -> pd.DataFrame:
     from reportlib import read_reports
 
-    base = pd.concat(
-        [
-            read_reports(ROOT / "data" / "raw"),
-            read_reports(ROOT / "data" / "raw" / "corpus"),
-        ],
-        ignore_index=True,
-    )[["doc_id", "text"]]
+    base = read_reports(ROOT / "data" / "raw")[["doc_id", "text"]]  # seeds and corpus
     size = base["text"].str.encode("utf-8").str.len().sum()
     copies = max(1, round(megabytes * 1e6 / size))
     frames = [base.assign(doc_id=base["doc_id"] + f"#{copy}") for copy in range(copies)]
     return pd.concat(frames, ignore_index=True)
-
-
-def _best(function, repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> None:
@@ -71,7 +56,7 @@ def main() -> None:
     plain = rjieba.Jieba()
     plain.cut("预热", False)
 
-    alone = _best(lambda: [plain.cut(text, False) for text in texts])
+    alone = best_of(lambda: [plain.cut(text, False) for text in texts])
     tokens_holder = {}
 
     def ours() -> None:
@@ -79,10 +64,10 @@ def main() -> None:
         tokens_holder["counts"] = count_keywords(tokens, documents)
         tokens_holder["tokens"] = tokens
 
-    ours_seconds = _best(ours)
-    tokenize_seconds = _best(lambda: tokenize(documents))
+    ours_seconds = best_of(ours)
+    tokenize_seconds = best_of(lambda: tokenize(documents))
     tokens = tokens_holder["tokens"]
-    count_seconds = _best(lambda: count_keywords(tokens, documents))
+    count_seconds = best_of(lambda: count_keywords(tokens, documents))
     print(f"rjieba alone:                 {megabytes / alone:7.2f} MB/s")
     print(
         f"tokenize + count_keywords:    {megabytes / ours_seconds:7.2f} MB/s  "
@@ -103,7 +88,7 @@ def main() -> None:
         size += len(text.encode("utf-8"))
         if size >= 1e6:
             break
-    jieba_seconds = _best(lambda: [list(jieba.cut(text, HMM=False)) for text in sample], 1)
+    jieba_seconds = best_of(lambda: [list(jieba.cut(text, HMM=False)) for text in sample], 1)
     print(
         f"jieba (HMM off, 1 MB):        {size / 1e6 / jieba_seconds:7.2f} MB/s  "
         f"(rjieba alone is {jieba_seconds / (size / 1e6) / (alone / megabytes):.0f} x faster)"

@@ -27,6 +27,13 @@ def _unit_keys(units: pd.DataFrame) -> list[str]:
 
 def _units(documents: pd.DataFrame) -> pd.DataFrame:
     keys = _unit_keys(documents)
+    repeated = documents[documents.duplicated(keys, keep=False)]
+    if len(repeated):
+        # two rows with one key would split one document's denominator between them
+        raise ValueError(
+            f"documents has repeated {'/'.join(keys)}: "
+            f"{sorted(map(str, repeated[keys[-1]].unique()))[:5]}"
+        )
     extra = [c for c in (*_METADATA, "part") if c in documents.columns and c not in keys]
     units = documents[[*keys, *extra]].copy()
     units["n_chars"] = documents["text"].fillna("").str.len().astype("int64")

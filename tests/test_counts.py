@@ -168,3 +168,11 @@ def test_inputs_are_not_changed(tokens, documents):
     top_terms(tokens)
     pd.testing.assert_frame_equal(tokens, before_tokens)
     pd.testing.assert_frame_equal(documents, before_documents)
+
+
+def test_repeated_doc_ids_are_a_clear_error(tokens, documents):
+    # regression: two rows with one doc_id made pandas raise "Reindexing only valid with
+    # uniquely valued Index objects"
+    doubled = pd.concat([documents, documents.iloc[:1]], ignore_index=True)
+    with pytest.raises(ValueError, match="repeated doc_id"):
+        count_keywords(tokens, doubled)
