@@ -100,35 +100,68 @@ def test_notebooks_are_committed_without_outputs(path):
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "data_dir" in notebook_parameters(path)
     for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        if cell.source.startswith("# NBVAL_CHECK_OUTPUT"):
-            assert cell.outputs, "a checked cell keeps its hand-checked output"
-        else:
+        if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
 
 
-@pytest.mark.parametrize("name", ["02-town-briefing", "04-keyword-trends"])
-def test_notebooks_run_without_warnings_or_missing_glyphs(sample, tmp_path, name):
-    # the HTML drops stderr, so check the executed notebook itself: no "Glyph … missing from
-    # font(s)" and no other warning may be written while the notebook runs
+@pytest.fixture(scope="module")
+def executed(sample, tmp_path_factory):
+    """Notebooks run by papermill on the built-in sample with their default parameters."""
     import papermill
 
-    executed = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"),
-        str(executed),
-        parameters={"data_dir": str(sample)},
-        cwd=str(ROOT / "notebooks"),
-        progress_bar=False,
-    )
+    out = tmp_path_factory.mktemp("executed")
+    notebooks = {}
+    for name in ("01-corpus-overview", "02-town-briefing", "04-keyword-trends"):
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / f"{name}.ipynb"),
+            str(out / f"{name}.ipynb"),
+            parameters={"data_dir": str(sample)},
+            cwd=str(ROOT / "notebooks"),
+            progress_bar=False,
+        )
+        notebooks[name] = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    return notebooks
+
+
+def _stream(notebook, tag: str) -> str:
+    cells = [c for c in notebook.cells if tag in c.metadata.get("tags", [])]
+    assert len(cells) == 1, tag
+    return "".join(o.get("text", "") for o in cells[0].outputs if o.get("name") == "stdout")
+
+
+@pytest.mark.parametrize("name", ["01-corpus-overview", "02-town-briefing", "04-keyword-trends"])
+def test_notebooks_run_without_warnings_or_missing_glyphs(executed, name):
+    # the HTML drops stderr, so check the executed notebook itself: no "Glyph … missing from
+    # font(s)" and no other warning may be written while the notebook runs
     streams = [
         output.get("text", "")
-        for cell in nbformat.read(executed, as_version=4).cells
+        for cell in executed[name].cells
         for output in cell.get("outputs", [])
         if output.get("output_type") == "stream" and output.get("name") == "stderr"
     ]
     assert streams == []
+
+
+def test_corpus_overview_counts_levels_as_labelled_by_hand(executed):
+    # Hand-checked: the levels in data/raw/corpus/catalog.csv (64 pages: 乡 3, 区 5, 县 2, 州 1,
+    # 市 7, 省 5, 街道 16, 部门 7, 镇 18) plus the 5 seeds (监利市 市; 永乐镇, 周庄镇, 西大沟镇,
+    # 那吾镇 镇; data/raw/seeds/README.md) give 市 8 and 镇 22.
+    counts = dict(
+        line.split()
+        for line in _stream(executed["01-corpus-overview"], "check-levels").splitlines()
+        if line.split() and line.split()[0] != "level"
+    )
+    assert counts == {
+        "乡": "3", "区": "5", "县": "2", "州": "1", "市": "8",
+        "省": "5", "街道": "16", "部门": "7", "镇": "22",
+    }  # fmt: skip
+
+
+def test_town_briefing_facts_of_the_default_town(executed):
+    # Hand-checked against data/raw/seeds/README.md: 永乐镇, 镇, 芮城县, 2023, 时间:2024-03-01
+    assert _stream(executed["02-town-briefing"], "check-facts").strip() == (
+        "永乐镇 | 镇 | 芮城县 | 2023 | published 2024-03-01"
+    )
 
 
 def test_a_relative_data_dir_is_read_from_where_the_command_runs(sample, tmp_path, monkeypatch):
