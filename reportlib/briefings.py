@@ -149,9 +149,16 @@ def _check_parameters(notebook: Path, parameters: Mapping[str, object]) -> dict[
 
 def _check_against_data(parameters: Mapping[str, object]) -> None:
     """Stop before the notebook runs when a parameter names nothing in the data."""
-    from reportlib.analysis import load_tables, select_documents, select_report
+    import pandas as pd
 
-    documents = load_tables(str(parameters.get("data_dir") or "data/processed")).documents
+    from reportlib.analysis import find_data_dir, select_documents, select_report
+
+    # only the documents table: the others (tokens above all) are the notebook's to read
+    folder = find_data_dir(str(parameters.get("data_dir") or "data/processed"))
+    documents = pd.read_parquet(
+        folder / "documents.parquet",
+        columns=["doc_id", "entity", "parent", "level", "report_year"],
+    )
     if parameters.get("entity"):
         select_report(
             documents,
