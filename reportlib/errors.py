@@ -11,12 +11,15 @@ from pathlib import Path
 
 __all__ = [
     "BinaryFileError",
+    "BuildLockedError",
     "EmptyFileError",
+    "LimitExceededError",
     "NoTextLayerError",
     "NotAReportError",
     "ParameterError",
     "ReadError",
     "ReportlibError",
+    "SpecialFileError",
     "UnsupportedFormatError",
 ]
 
@@ -65,6 +68,44 @@ class UnsupportedFormatError(ReadError):
 
 class NoTextLayerError(ReadError):
     """A PDF (or DOCX) with no extractable text, e.g. a scanned, image-only PDF."""
+
+
+class SpecialFileError(ReadError):
+    """The path is not a regular file (a FIFO, socket, device, or a link to one): it is
+    reported without being opened for reading, since reading it could block or never end.
+    ``kind`` names what it is ("FIFO", "socket", "character device" …)."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, kind: str = ""):
+        self.kind = kind
+        super().__init__(message, path=path)
+
+
+class LimitExceededError(ReportlibError):
+    """A file went over one of the per-file budgets of :class:`reportlib.limits.Limits`
+    (its size, the inflated size of a DOCX, its text length, its parsing time). ``limit``
+    names the budget (``"max_file_bytes"`` …) and ``allowed`` its value."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: str,
+        allowed: float,
+        path: Path | str | None = None,
+        offset: int | None = None,
+    ):
+        self.limit = limit
+        self.allowed = allowed
+        super().__init__(f"{message} (over the limit {limit}={allowed:g})", path=path, offset=offset)
+
+
+class BuildLockedError(ReportlibError):
+    """Another build holds the output folder's lock (``holder`` describes it: pid, host,
+    start time) and did not release it within the wait."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, holder: str = ""):
+        self.holder = holder
+        super().__init__(message, path=path)
 
 
 class NotAReportError(ReportlibError):
