@@ -41,7 +41,7 @@ class Limits:
     """
 
     max_file_bytes: int = 256 * 1024 * 1024
-    max_inflated_bytes: int = 256 * 1024 * 1024
+    max_inflated_bytes: int = 64 * 1024 * 1024
     max_text_chars: int = 20_000_000
     max_seconds: float = 120.0
 
