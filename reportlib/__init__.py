@@ -7,36 +7,45 @@ from reportlib.counts import count_keywords, keyword_trends, top_terms
 from reportlib.documents import find_input_files, parse_file, read_reports
 from reportlib.errors import (
     BinaryFileError,
+    BuildLockedError,
     EmptyFileError,
+    LimitExceededError,
     NotAReportError,
     NoTextLayerError,
     ParameterError,
     ReadError,
     ReportlibError,
+    SpecialFileError,
     UnsupportedFormatError,
 )
 from reportlib.indicators import extract_indicators, indicator_table
 from reportlib.keyness import collocations, keyness
 from reportlib.kwic import kwic
+from reportlib.limits import Limits
 from reportlib.metadata import infer_metadata
+from reportlib.pipeline import build
 from reportlib.plotting import set_theme, use_cjk_font, word_cloud
 from reportlib.readers import read_file
 from reportlib.reuse import find_reuse, reuse_summary
 from reportlib.sections import outline_compliance, split_sections
 from reportlib.segment import segment
-from reportlib.store import build, connect
+from reportlib.store import connect, generation_dir, open_generation
 from reportlib.tokens import tokenize
 from reportlib.version import __version__
 
 __all__ = [
     "BinaryFileError",
     "BriefingError",
+    "BuildLockedError",
     "EmptyFileError",
+    "LimitExceededError",
+    "Limits",
     "NoTextLayerError",
     "NotAReportError",
     "ParameterError",
     "ReadError",
     "ReportlibError",
+    "SpecialFileError",
     "UnsupportedFormatError",
     "__version__",
     "build",
@@ -47,6 +56,7 @@ __all__ = [
     "extract_indicators",
     "find_input_files",
     "find_reuse",
+    "generation_dir",
     "indicator_table",
     "infer_metadata",
     "keyness",
@@ -54,6 +64,7 @@ __all__ = [
     "kwic",
     "load_tables",
     "normalize_text",
+    "open_generation",
     "outline_compliance",
     "parse_file",
     "read_file",

@@ -7,6 +7,7 @@ stopping the run; a field the text does not give stays empty and is reported too
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -16,14 +17,17 @@ from pathlib import Path
 import pandas as pd
 
 from reportlib import clean, metadata, readers, version
-from reportlib.errors import NotAReportError, ReportlibError
+from reportlib.errors import LimitExceededError, NotAReportError, ReportlibError
+from reportlib.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "DOCUMENT_COLUMNS",
     "PROBLEM_COLUMNS",
     "ParsedFile",
     "assign_doc_ids",
+    "display_path",
     "find_input_files",
+    "name_problem",
     "parse_file",
     "read_reports",
 ]
@@ -69,9 +73,11 @@ class ParsedFile:
 def find_input_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """Expand files and folders into a sorted list of files to read.
 
-    Folders are searched recursively for the supported formats (hidden files and README files
-    are skipped); a file named explicitly is always returned, so an unsupported one is reported
-    rather than silently ignored.
+    Folders are searched for the supported formats at any depth (hidden files and folders and
+    README files are skipped; links to folders are not followed, so a loop of links cannot
+    trap the search); a file named explicitly is always returned, so an unsupported one is
+    reported rather than silently ignored. Special files with a supported suffix (a FIFO
+    named ``x.txt``) are returned too: reading refuses them, so they become problems rows.
 
     Examples
     --------
@@ -92,20 +98,75 @@ def find_input_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 def _files_below(folder: Path) -> list[Path]:
     """Supported files below ``folder``, sorted; hidden files/folders and READMEs skipped.
 
-    os.walk with plain strings: pathlib per file costs more than the parsing cache saves.
+    A stack of folders, not recursion (``os.walk`` recurses in Python 3.11, so a thousand
+    nested folders raised RecursionError); plain strings, since pathlib per file costs more
+    than the parsing cache saves.
     """
     names: list[str] = []
-    for root, folders, files in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        for name in files:
+    stack = [os.fspath(folder)]
+    while stack:
+        root = stack.pop()
+        try:
+            entries = list(os.scandir(root))
+        except OSError:
+            continue  # an unreadable folder holds nothing we can read
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                stack.append(entry.path)
+                continue
             stem, suffix = os.path.splitext(name)
-            if (
-                suffix.lower() in readers.SUPPORTED_SUFFIXES
-                and not name.startswith(".")
-                and stem.upper() != "README"
-            ):
-                names.append(os.path.join(root, name))
+            if suffix.lower() in readers.SUPPORTED_SUFFIXES and stem.upper() != "README":
+                names.append(entry.path)
     return [Path(name) for name in sorted(names)]
+
+
+def display_path(path: str | Path) -> str:
+    """A path as text that can be stored and shown: itself when it is valid UTF-8, else its
+    bytes with ``\\x`` escapes for those that are not (file names from Windows archives are
+    often GBK bytes).
+
+    Examples
+    --------
+    >>> display_path("报告/2023.txt")
+    '报告/2023.txt'
+    >>> display_path(os.fsdecode("甲镇".encode("gbk") + b".txt"))
+    '\\xbc\\xd7\\xd5\\xf2.txt'
+    """
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def name_problem(path: Path, *, doc_id: str, sha256: str = "") -> dict[str, object] | None:
+    """A problems row (stage ``path``) for a file name that is not valid UTF-8, or None.
+
+    The file is still read; the row says how its name is shown and, when the bytes read as
+    GB18030, what the name says.
+
+    Examples
+    --------
+    >>> name_problem(Path("a.txt"), doc_id="a") is None
+    True
+    >>> name_problem(Path(os.fsdecode("甲镇".encode("gbk") + b".txt")), doc_id="x")["message"]
+    '\\xbc\\xd7\\xd5\\xf2.txt: file name is not valid UTF-8, shown with \\x escapes; read as GB18030 it is 甲镇.txt'
+    """
+    shown = display_path(path)
+    if shown == os.fspath(path):
+        return None
+    message = f"{shown}: file name is not valid UTF-8, shown with \\x escapes"
+    with contextlib.suppress(UnicodeDecodeError):
+        message += f"; read as GB18030 it is {os.fsencode(path.name).decode('gb18030')}"
+    return _problem(doc_id, shown, sha256, "path", message)
 
 
 def assign_doc_ids(paths: list[Path]) -> dict[Path, str]:
@@ -119,24 +180,24 @@ def assign_doc_ids(paths: list[Path]) -> dict[Path, str]:
     """
     by_stem: dict[str, list[Path]] = {}
     for path in paths:
-        by_stem.setdefault(path.stem, []).append(path)
+        by_stem.setdefault(display_path(path.stem), []).append(path)
     ids: dict[Path, str] = {}
     for stem, group in by_stem.items():
         if len(group) == 1:
             ids[group[0]] = stem
             continue
         for path in group:
-            ids[path] = f"{stem}{path.suffix.lower()}"
+            ids[path] = f"{stem}{display_path(path.suffix.lower())}"
         if len({ids[p] for p in group}) < len(group):
             for path in group:
-                ids[path] = f"{path.parent.name}/{path.name}"
+                ids[path] = display_path(f"{path.parent.name}/{path.name}")
     return ids
 
 
-def _problem(doc_id: str, path: Path, sha256: str, stage: str, message: str) -> dict[str, object]:
+def _problem(doc_id: str, source: str, sha256: str, stage: str, message: str) -> dict[str, object]:
     return {
         "doc_id": doc_id,
-        "source_path": str(path),
+        "source_path": source,
         "stage": stage,
         "message": message,
         "sha256": sha256,
@@ -152,15 +213,34 @@ def _clear_document_caches() -> None:
     metadata.clear_caches()
 
 
-def _digest_or_empty(path: Path) -> str:
-    try:
-        return readers.file_sha256(path)
-    except OSError:
-        return ""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
+def _storable(text: str) -> str:
+    """Text without lone surrogates (a PDF's broken character map can produce them, and
+    Parquet, which stores UTF-8, would refuse the whole table)."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def parse_file(
+    path: str | Path,
+    *,
+    doc_id: str | None = None,
+    source_path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ParsedFile:
     """Read, clean and describe one file; never raises for bad input.
+
+    Parameters
+    ----------
+    path
+        The file.
+    doc_id
+        Its id (default: the file's stem).
+    source_path
+        How the file is named in the row and in messages (default: :func:`display_path`).
+    limits
+        Per-file budgets; a file over one is a problems row of stage ``limit``.
 
     Examples
     --------
@@ -169,19 +249,25 @@ def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
     ('那吾镇', 2025, '2025-12-09')
     """
     path = Path(path)
-    doc_id = doc_id or path.stem
+    source = source_path or display_path(path)
+    doc_id = doc_id or display_path(path.stem)
     _clear_document_caches()
+
+    def problem(sha256: str, stage: str, error: object) -> ParsedFile:
+        message = _storable(str(error).replace(os.fspath(path), source))
+        return ParsedFile(None, [_problem(doc_id, source, sha256, stage, message)])
+
     try:
-        raw = readers.read_file(path)
+        raw = readers.read_file(path, limits=limits)
+    except LimitExceededError as error:
+        return problem("", "limit", error)
     except ReportlibError as error:
         # the digest lets a build skip this file until it (or the parser) changes
-        return ParsedFile(
-            None, [_problem(doc_id, path, _digest_or_empty(path), "read", str(error))]
-        )
+        return problem("", "read", error)
     except OSError as error:  # a file that vanished or cannot be opened
-        return ParsedFile(None, [_problem(doc_id, path, "", "read", f"{path}: {error}")])
+        return problem("", "read", f"{source}: {error}")
     try:
-        page = clean.normalize_text(raw.text)
+        page = clean.normalize_text(_storable(raw.text))
         text = clean.strip_chrome(page)
         if len(text) < _MIN_REPORT_CHARS or not _REPORT_WORDS.search(text):
             raise NotAReportError(
@@ -190,13 +276,12 @@ def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
             )
         meta = metadata.infer_metadata(page, text)
     except ReportlibError as error:
-        return ParsedFile(None, [_problem(doc_id, path, raw.sha256, "detect", str(error))])
+        return problem(raw.sha256, "detect", error)
     except Exception as error:  # a bug must not stop the build; it is reported with the file
-        message = f"{path}: unexpected {type(error).__name__}: {error}"
-        return ParsedFile(None, [_problem(doc_id, path, raw.sha256, "parse", message)])
+        return problem(raw.sha256, "parse", f"{source}: unexpected {type(error).__name__}: {error}")
     row: dict[str, object] = {
         "doc_id": doc_id,
-        "source_path": str(path),
+        "source_path": source,
         "sha256": raw.sha256,
         "format": raw.format,
         "encoding": raw.encoding,
@@ -207,8 +292,23 @@ def parse_file(path: str | Path, *, doc_id: str | None = None) -> ParsedFile:
         "parent_source": meta.evidence.get("parent", ""),
         "reportlib_version": version.parser_version(),
     }
-    problems = [
-        _problem(doc_id, path, raw.sha256, "metadata", f"{path}: {name} not found in the text")
+    problems = []
+    n_replaced = getattr(raw, "n_replaced", 0)
+    if n_replaced:
+        first = getattr(raw, "first_replaced_offset", None)
+        where = f", the first at byte {first}" if first is not None else ""
+        problems.append(
+            _problem(
+                doc_id,
+                source,
+                raw.sha256,
+                "decode",
+                f"{source}: {n_replaced} byte(s) that are not valid {raw.encoding} were "
+                f"replaced by U+FFFD{where}; the rest of the report was read",
+            )
+        )
+    problems += [
+        _problem(doc_id, source, raw.sha256, "metadata", f"{source}: {name} not found in the text")
         for name in _REPORTED_FIELDS
         if row.get(name) in (None, "") and not (name == "parent" and row.get("level") == "省")
     ]

@@ -96,7 +96,9 @@ class LimitExceededError(ReportlibError):
     ):
         self.limit = limit
         self.allowed = allowed
-        super().__init__(f"{message} (over the limit {limit}={allowed:g})", path=path, offset=offset)
+        super().__init__(
+            f"{message} (over the limit {limit}={allowed:g})", path=path, offset=offset
+        )
 
 
 class BuildLockedError(ReportlibError):

@@ -473,7 +473,7 @@ def outline_compliance(sections: pd.DataFrame) -> pd.DataFrame:
     top = sections[sections["parent_section_id"].isna() & sections["part"].isin(PARTS)].sort_values(
         ["doc_id", "order"]
     )
-    rank = top["part"].map(PARTS.index)
+    rank = top["part"].map(PARTS.index).astype("int64")  # int even when no row is left
     goes_back = (rank.groupby(top["doc_id"]).diff() < 0).groupby(top["doc_id"]).any()
     order_ok = ~goes_back.reindex(doc_ids, fill_value=False)
     # sections partition the text, so summing every section of a part counts nothing twice

@@ -1,534 +1,194 @@
-"""Build orchestration: ``data/raw`` → ``data/processed/*.parquet``, with a cache and DuckDB.
+"""The output folder: generations of tables, published in one atomic step, read as one build.
 
-``build`` is the only function that reads ``data/raw`` and writes ``data/processed``, and the
-only place that caches: a file whose sha256 and reportlib version match a row of the previous
-build is not parsed again, its row is reused. Every table is written atomically (temporary file
-in the same folder, then ``os.replace``) so a crash never leaves a half-written table behind.
+A build never changes a table that readers may be using. It writes a complete new
+*generation* of every table into a folder of its own, then publishes it by replacing one
+symbolic link, ``current``. Readers resolve ``current`` once and read only that generation,
+so every answer comes from one build; a build killed at any moment leaves the previous
+generation published and intact, and the next build removes what it left behind.
+
+Layout of an output folder (``data/processed``)::
+
+    current -> generations/000007-20261201T141503Z   the published generation
+    documents.parquet -> current/documents.parquet     one stable link per table
+    …
+    generations/000007-20261201T141503Z/
+        documents.parquet … reuse.parquet              the tables
+        inputs.parquet                                 the files it was built from
+        manifest.json                                  tables, row counts, parser version
+        .pin                                           readers hold a shared lock on it
+    generations/.000008-20261201T150000Z.partial/      a build in progress (or killed)
+    cache/                                             per-file results by content
+    .lock                                              one build at a time
+
+Reading ``data/processed/<table>.parquet`` directly works and always gives a complete
+table of the published build; to read *several* tables of one build, use
+:func:`connect` (SQL), :func:`reportlib.load_tables`, or the folder :func:`generation_dir`
+returns, resolved once.
+
+Locks are ``flock`` locks, which the kernel releases when their process dies: a lock left
+by a killed build is stale by construction and is simply taken over. They need a local file
+system (not NFS).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import json
+import logging
 import os
-import tempfile
+import re
+import shutil
+import socket
 import time
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
+from reportlib.atomic import TEMPORARY_SUFFIX, fsync_folder, write_table, write_text
+from reportlib.errors import BuildLockedError, ReportlibError
 
-from reportlib import documents as documents_module
-from reportlib import indicators as indicators_module
-from reportlib import readers, version
-from reportlib import reuse as reuse_module
-from reportlib import sections as sections_module
-from reportlib import tokens as tokens_module
-
-__all__ = ["BuildResult", "build", "connect", "summarize", "write_table"]
+__all__ = [
+    "TABLES",
+    "Generation",
+    "build_lock",
+    "connect",
+    "generation_dir",
+    "open_generation",
+    "write_table",
+]
 
 TABLES = ("documents", "problems", "sections", "outline", "indicators", "tokens", "reuse")
+CURRENT = "current"
+GENERATIONS = "generations"
+MANIFEST = "manifest.json"
+PIN = ".pin"
+LOCK = ".lock"
+PARTIAL_SUFFIX = ".partial"
+DEFAULT_KEEP = 2
+
+_NAME = re.compile(r"^(\d{6,})-\d{8}T\d{6}Z$")
+_log = logging.getLogger("reportlib")
 
 
-@dataclass
-class BuildResult:
-    """What a build produced and how much of it came from the cache."""
+@dataclass(frozen=True)
+class Generation:
+    """One build's tables: a folder under ``generations/`` and its manifest."""
 
-    documents: pd.DataFrame
-    problems: pd.DataFrame
-    sections: pd.DataFrame
-    outline: pd.DataFrame
-    indicators: pd.DataFrame
-    n_files: int
-    n_parsed: int
-    n_cached: int
-    n_bytes: int
-    seconds: float
-    out_dir: Path
-
-    @property
-    def tokens(self) -> pd.DataFrame:
-        """The tokens table, read from ``tokens.parquet`` when asked for: it is the largest
-        table, and a build does not hold it in memory."""
-        return pd.read_parquet(self.out_dir / "tokens.parquet")
+    path: Path
+    manifest: dict
 
     @property
-    def n_tokens(self) -> int:
-        import pyarrow.parquet as pq
+    def name(self) -> str:
+        return self.path.name
 
-        path = self.out_dir / "tokens.parquet"
-        return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+    def table(self, name: str) -> Path:
+        """The Parquet file of one table."""
+        return self.path / f"{name}.parquet"
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a DataFrame to Parquet atomically (temp file in the same folder + rename).
+# --- reading ---------------------------------------------------------------------------------
 
-    Examples
-    --------
-    >>> import tempfile, pandas as pd
-    >>> folder = tempfile.mkdtemp()
-    >>> write_table(pd.DataFrame({"doc_id": ["a"]}), f"{folder}/t.parquet").name
-    't.parquet'
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=".parquet.tmp", dir=path.parent
-    )
-    os.close(handle)
+
+def _published_name(out_dir: Path) -> str | None:
+    """The name of the published generation, or None (no build yet, or the old flat layout)."""
     try:
-        frame.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+        target = os.readlink(out_dir / CURRENT)
+    except OSError:
+        return None
+    name = Path(target).name
+    return name if _NAME.match(name) else None
 
 
-def _previous(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The previous build's tables, whole (empty frames when there is none or it is unreadable)."""
-    documents_path, problems_path = out_dir / "documents.parquet", out_dir / "problems.parquet"
-    empty = documents_module.documents_frame([]), documents_module.problems_frame([])
-    if not documents_path.exists() or not problems_path.exists():
-        return empty
-    try:
-        old_documents = pd.read_parquet(documents_path)
-        old_problems = pd.read_parquet(problems_path)
-    except Exception:  # an unreadable old table only means a cold cache
-        return empty
-    needed = {"sha256", "reportlib_version", "doc_id", "source_path"}
-    if not needed <= set(old_documents.columns) or not needed <= set(old_problems.columns):
-        return empty
-    return old_documents, old_problems
+def generation_dir(out_dir: str | Path = "data/processed") -> Path:
+    """The folder holding the published build's tables, resolved once.
 
-
-def _reuse(
-    cached: list[tuple[Path, str, str]], old_documents: pd.DataFrame, old_problems: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows of the previous build for unchanged files, under their current doc_id and path.
-
-    ``cached`` holds (path, doc_id, sha256). Identical files share one old row per table; a
-    problem message names the file, so the old path in it is replaced by the new one.
-    """
-    columns = ["sha256", "doc_id", "source_path"]
-    current = pd.DataFrame(
-        [(digest, doc_id, str(path)) for path, doc_id, digest in cached], columns=columns
-    )
-    first = old_documents.drop_duplicates("sha256")
-    documents = current.merge(first.drop(columns=["doc_id", "source_path"]), on="sha256")
-    # problems: those of one old file per sha256 (identical files had identical problems)
-    owners = pd.concat([first[columns], old_problems[columns]]).drop_duplicates("sha256")
-    problems = old_problems.merge(owners, on=columns).merge(
-        current, on="sha256", suffixes=("_old", "")
-    )
-    problems["message"] = [
-        message.replace(old_path, new_path, 1)
-        for message, old_path, new_path in zip(
-            problems["message"], problems["source_path_old"], problems["source_path"], strict=True
-        )
-    ]
-    return documents, problems
-
-
-def build(
-    raw_dir: str | Path = "data/raw",
-    out_dir: str | Path = "data/processed",
-    *,
-    progress: bool = True,
-    use_cache: bool = True,
-    workers: int | None = None,
-) -> BuildResult:
-    """Build the processed tables from the raw folder.
-
-    Parameters
-    ----------
-    raw_dir
-        Folder (or file) of raw reports; never written to.
-    out_dir
-        Folder for the tables: ``documents``, ``problems``, ``sections``, ``outline``,
-        ``indicators``, ``tokens`` and ``reuse`` (``.parquet``).
-    progress
-        Show a progress bar on a terminal.
-    use_cache
-        Reuse rows of the previous build for unchanged files (same sha256 and parser version).
-        When nothing changed at all, the tables are not even rewritten.
-    workers
-        Processes that parse files; by default one per core when more than
-        ``PARALLEL_FROM`` files need parsing, else one (starting processes costs more than it
-        saves on a small folder). The tables are the same whatever the number.
+    A folder written by reportlib before generations existed (tables directly in
+    ``out_dir``) is returned as it is.
 
     Examples
     --------
     >>> import tempfile
-    >>> result = build("data/raw/seeds", tempfile.mkdtemp(), progress=False)
-    >>> result.n_files, len(result.documents)
-    (5, 5)
+    >>> from reportlib import build
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = build("data/raw/seeds", folder, progress=False)
+    >>> generation_dir(folder).parent.name, (generation_dir(folder) / "documents.parquet").exists()
+    ('generations', True)
     """
-    started = time.perf_counter()
-    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    files = documents_module.find_input_files(raw_dir)
-    ids = documents_module.assign_doc_ids(files)
-    old_documents, old_problems = (
-        _previous(out_dir) if use_cache else _previous(Path("/nonexistent"))
-    )
-    current_version = version.parser_version()
-    parsed_ok = set(
-        old_documents.loc[old_documents["reportlib_version"] == current_version, "sha256"]
-    )
-    failed_before = set(
-        old_problems.loc[
-            (old_problems["reportlib_version"] == current_version)
-            & (old_problems["stage"] != "metadata")
-            & (old_problems["sha256"] != ""),
-            "sha256",
-        ]
-    )
-    cached: list[tuple[Path, str, str]] = []
-    to_parse: list[Path] = []
-    n_bytes = 0
-    for path in files:
-        try:
-            n_bytes += path.stat().st_size
-            digest = readers.file_sha256(path)
-        except OSError:
-            digest = ""
-        if digest and (digest in parsed_ok or digest in failed_before):
-            cached.append((path, ids[path], digest))  # a file that failed before fails again
-        else:
-            to_parse.append(path)
-    reused_documents, reused_problems = _reuse(
-        cached,
-        old_documents[old_documents["reportlib_version"] == current_version],
-        old_problems[old_problems["reportlib_version"] == current_version],
-    )
-    rows: list[dict] = []
-    problems: list[dict] = []
-    for parsed in _parse_all(to_parse, ids, workers=workers, progress=progress):
-        if parsed.row is not None:
-            rows.append(parsed.row)
-        problems += parsed.problems
-    documents = documents_module.documents_frame(
-        pd.concat([reused_documents, pd.DataFrame(rows)], ignore_index=True)
-        if rows
-        else reused_documents
-    )
-    sections, new_section_problems, kept_ids = _sections_for(documents, old_documents, out_dir)
-    problems += new_section_problems
-    # sections split again bring their problems anew; drop the reused copies of those
-    reused_problems = reused_problems[
-        (reused_problems["stage"] != "sections") | reused_problems["doc_id"].isin(kept_ids)
-    ]
-    problems_table = documents_module.problems_frame(
-        pd.concat([reused_problems, pd.DataFrame(problems)], ignore_index=True)
-        if problems
-        else reused_problems
-    )
-    unchanged = (
-        not to_parse
-        and _same(documents, old_documents)
-        and _same(problems_table, old_problems)
-        and all((out_dir / f"{name}.parquet").exists() for name in TABLES)
-    )
-    outline = sections_module.outline_compliance(sections)
-    indicators = _indicators_for(documents, sections, kept_ids, out_dir)
-    if not unchanged:
-        write_table(documents, out_dir / "documents.parquet")
-        write_table(problems_table, out_dir / "problems.parquet")
-        write_table(sections, out_dir / "sections.parquet")
-        write_table(outline, out_dir / "outline.parquet")
-        write_table(indicators, out_dir / "indicators.parquet")
-        _write_tokens(documents, sections, kept_ids, out_dir)
-        # reuse compares every report with every other: recomputed whenever anything changed
-        write_table(reuse_module.find_reuse(documents), out_dir / "reuse.parquet")
-    return BuildResult(
-        documents=documents,
-        problems=problems_table,
-        sections=sections,
-        outline=outline,
-        indicators=indicators,
-        n_files=len(files),
-        n_parsed=len(to_parse),
-        n_cached=len(files) - len(to_parse),
-        n_bytes=n_bytes,
-        seconds=time.perf_counter() - started,
-        out_dir=out_dir,
-    )
+    out_dir = Path(out_dir)
+    name = _published_name(out_dir)
+    return (out_dir / GENERATIONS / name).resolve() if name else out_dir.resolve()
 
 
-PARALLEL_FROM = 200
-_CHUNK = 64
-
-
-def _parse_one(item: tuple[Path, str]) -> documents_module.ParsedFile:
-    path, doc_id = item
-    return documents_module.parse_file(path, doc_id=doc_id)
-
-
-def _parse_all(
-    paths: list[Path], ids: dict[Path, str], *, workers: int | None, progress: bool
-) -> Iterator[documents_module.ParsedFile]:
-    """Parse files in order, in a pool of processes when there are many."""
-    items = [(path, ids[path]) for path in paths]
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(items) > PARALLEL_FROM else 1
-    bar = None
-    if progress and len(items) > 20:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(items), desc="parsing reports", unit="file", disable=None)
+def _read_manifest(folder: Path) -> dict:
     try:
-        if workers <= 1:
-            results: Iterable[documents_module.ParsedFile] = map(_parse_one, items)
-            for parsed in results:
-                if bar is not None:
-                    bar.update()
-                yield parsed
-            return
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for parsed in pool.map(_parse_one, items, chunksize=_CHUNK):  # keeps input order
-                if bar is not None:
-                    bar.update()
-                yield parsed
-    finally:
-        if bar is not None:
-            bar.close()
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
-def _indicators_for(
-    documents: pd.DataFrame, sections: pd.DataFrame, kept_ids: set[str], out_dir: Path
-) -> pd.DataFrame:
-    """Indicators of every document, reused for the documents whose sections were reused."""
-    old = pd.DataFrame(columns=indicators_module.INDICATOR_COLUMNS)
-    path = out_dir / "indicators.parquet"
-    if kept_ids and path.exists():
-        try:
-            old = pd.read_parquet(path)
-        except Exception:  # an unreadable old table only means the indicators are read again
-            kept_ids = set()
-    reused = old[old["doc_id"].isin(kept_ids)]
-    # a kept report with no stored rows (none found, or an older build without indicators) is
-    # read again: cheap, and never leaves a report without its indicators
-    todo = documents[~documents["doc_id"].isin(set(reused["doc_id"]))]
-    fresh = indicators_module.extract_indicators(
-        todo, sections=sections[sections["doc_id"].isin(set(todo["doc_id"]))]
-    )
-    frames = [frame for frame in (reused, fresh) if len(frame)]
-    if not frames:
-        return fresh
-    return (
-        pd.concat(frames, ignore_index=True)
-        .sort_values(["doc_id", "start"], kind="stable")
-        .reset_index(drop=True)
-    )
-
-
-TOKEN_BATCH = 2000  # documents segmented and written at a time: bounds the build's memory
-
-
-def _document_spans(table) -> dict[str, tuple[int, int]]:
-    """(first row, number of rows) of each document in a table whose rows are grouped by
-    document, read from the dictionary codes without turning them into strings."""
-    spans: dict[str, tuple[int, int]] = {}
-    offset = 0
-    for chunk in table.column("doc_id").chunks:
-        codes = chunk.indices.to_numpy(zero_copy_only=False)
-        if not len(codes):
-            continue
-        starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-        ends = np.concatenate((starts[1:], [len(codes)]))
-        names = chunk.dictionary.take(pa.array(codes[starts])).to_pylist()
-        for name, start, end in zip(names, starts.tolist(), ends.tolist(), strict=True):
-            if name in spans and sum(spans[name]) == offset + start:
-                first, length = spans[name]  # a document continued from the previous chunk
-                spans[name] = (first, length + end - start)
-            else:
-                spans[name] = (offset + start, end - start)
-        offset += len(codes)
-    return spans
-
-
-def _write_tokens(
-    documents: pd.DataFrame,
-    sections: pd.DataFrame,
-    kept_ids: set[str],
-    out_dir: Path,
-) -> Path:
-    """Write ``tokens.parquet``: rows of unchanged documents copied from the previous table
-    (same sha256 and parser version, which covers the lexicon and stop-word files), the others
-    segmented now. Documents are handled in sorted batches, in Arrow, and written as they come,
-    so memory stays bounded by a batch and a document is never segmented twice."""
-    import pyarrow.parquet as pq
-
-    path = out_dir / "tokens.parquet"
-    all_ids = sorted(set(documents["doc_id"]))
-    old = None
-    spans: dict[str, tuple[int, int]] = {}
-    if kept_ids and path.exists():
-        try:
-            # only the kept documents' rows are read; the table is sorted by document
-            old = pq.read_table(path, filters=[("doc_id", "in", sorted(kept_ids))])
-            old = old.combine_chunks() if old.num_rows else None
-        except Exception:  # an unreadable old table only means the documents are cut again
-            old = None
-    if old is not None:
-        spans = _document_spans(old)
-    by_document = sections.sort_values(["doc_id", "start"], kind="stable")
-    section_rows = by_document.groupby("doc_id", sort=False).indices  # doc_id → row numbers
-    out_dir.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out_dir, prefix=".tokens.", suffix=".tmp")
-    os.close(handle)
+def _pin(folder: Path) -> int | None:
+    """A shared lock on a generation, held while it is read: pruning skips it. None if the
+    generation has no pin file (the old flat layout) or is being removed."""
     try:
-        with pq.ParquetWriter(temporary, tokens_module.TOKEN_SCHEMA) as writer:
-            for first in range(0, len(all_ids), TOKEN_BATCH):
-                batch = all_ids[first : first + TOKEN_BATCH]
-                todo = [doc_id for doc_id in batch if doc_id not in spans]
-                rows = [row for doc_id in todo for row in section_rows.get(doc_id, ())]
-                fresh = tokens_module.tokenize_arrow(by_document.iloc[rows]) if rows else None
-                fresh_spans = _document_spans(fresh) if fresh is not None else {}
-                # documents in sorted order, each from the old table or from the fresh one
-                pieces = [
-                    old.slice(*spans[doc_id])
-                    if doc_id in spans
-                    else fresh.slice(*fresh_spans[doc_id])
-                    for doc_id in batch
-                    if doc_id in spans or doc_id in fresh_spans
-                ]
-                if pieces:
-                    writer.write_table(pa.concat_tables(pieces))
-        os.replace(temporary, path)
+        descriptor = os.open(folder / PIN, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    return descriptor
+
+
+@contextlib.contextmanager
+def open_generation(out_dir: str | Path = "data/processed") -> Iterator[Generation]:
+    """The published generation, pinned while the ``with`` block runs: a build publishing
+    meanwhile does not remove it, and all tables read inside come from this one build.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from reportlib import build
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = build("data/raw/seeds", folder, progress=False)
+    >>> with open_generation(folder) as generation:
+    ...     generation.manifest["rows"]["documents"]
+    5
+    """
+    generation, descriptor = _resolve_pinned(Path(out_dir))
+    try:
+        yield generation
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
+        if descriptor is not None:
+            os.close(descriptor)
 
 
-def _sections_for(
-    documents: pd.DataFrame, old_documents: pd.DataFrame, out_dir: Path
-) -> tuple[pd.DataFrame, list[dict], set[str]]:
-    """Sections of every document: reused for documents unchanged since the last build (same
-    doc_id, sha256 and parser version), split anew for the rest, whose problems are returned,
-    with the ids of the documents whose sections were reused."""
-    keys = ["doc_id", "sha256", "reportlib_version"]
-    kept_ids: set[str] = set()
-    old_sections = pd.DataFrame(columns=sections_module.SECTION_COLUMNS)
-    path = out_dir / "sections.parquet"
-    if path.exists() and len(old_documents):
-        try:
-            old_sections = pd.read_parquet(path)
-        except Exception:  # an unreadable old table only means the sections are split again
-            old_sections = pd.DataFrame(columns=sections_module.SECTION_COLUMNS)
-        same = documents[keys].merge(old_documents[keys], on=keys)
-        kept_ids = set(same["doc_id"]) & set(old_sections["doc_id"])
-        old_sections = old_sections[old_sections["doc_id"].isin(kept_ids)]
-    todo = documents[~documents["doc_id"].isin(kept_ids)]
-    new_sections = sections_module.split_sections(todo)
-    sections = (
-        pd.concat([old_sections, new_sections], ignore_index=True)
-        .sort_values(["doc_id", "order"], kind="stable")
-        .reset_index(drop=True)
-    )
-    unknown = new_sections.loc[new_sections["part"] == "unknown", "doc_id"]
-    by_id = todo.set_index("doc_id")
-    problems = [
-        {
-            "doc_id": doc_id,
-            "source_path": by_id.at[doc_id, "source_path"],
-            "stage": "sections",
-            "message": f"{by_id.at[doc_id, 'source_path']}: no numbered headings found; "
-            "the report is one section of part unknown",
-            "sha256": by_id.at[doc_id, "sha256"],
-            "reportlib_version": version.parser_version(),
-        }
-        for doc_id in unknown
-    ]
-    return sections, problems, kept_ids
-
-
-def _same(new: pd.DataFrame, old: pd.DataFrame) -> bool:
-    """Whether a rebuilt table has the same rows as the stored one (checked on its keys)."""
-    keys = [
-        c
-        for c in ("doc_id", "source_path", "sha256", "stage", "message", "reportlib_version")
-        if c in new
-    ]
-    if len(new) != len(old) or not set(keys) <= set(old.columns):
-        return False
-    return new[keys].reset_index(drop=True).equals(old[keys].reset_index(drop=True))
-
-
-def summarize(result: BuildResult) -> str:
-    """A plain-text summary of a build: documents by level and year, problems by stage."""
-    documents, problems = result.documents, result.problems
-    lines = [
-        f"Built {len(documents)} documents from {result.n_files} files "
-        f"({result.n_bytes / 1e6:.1f} MB) in {result.seconds:.2f} s: "
-        f"{result.n_parsed} parsed, {result.n_cached} from cache → {result.out_dir}",
-    ]
-    if len(documents):
-        table = pd.crosstab(
-            documents["level"].replace("", "(unknown)"),
-            documents["report_year"].astype("string").fillna("(unknown)"),
-            margins=True,
-            margins_name="all",
-        )
-        lines += ["", "Documents by level (rows) and report year (columns):", table.to_string()]
-    if len(result.outline):
-        outline = result.outline
-        parts = ", ".join(
-            f"{part} {int(outline[f'has_{part}'].sum())}" for part in sections_module.PARTS
-        )
-        lines += [
-            "",
-            f"Sections: {len(result.sections)}; reports with each mandated part: {parts}; "
-            f"parts in order: {int(outline['order_ok'].sum())}; "
-            f"median compliance score {outline['compliance_score'].median():.0f}/100",
-        ]
-    if len(result.indicators):
-        indicators = result.indicators
-        top = indicators.loc[~indicators["is_duplicate"], "category"].value_counts().head(5)
-        lines.append(
-            f"Indicators: {len(indicators)} ({int(indicators['is_duplicate'].sum())} in repeated "
-            f"paragraphs) in {indicators['doc_id'].nunique()} reports; most frequent categories: "
-            + ", ".join(f"{category} {count}" for category, count in top.items())
-        )
-    if result.n_tokens:
-        lines.append(
-            f"Tokens: {result.n_tokens} words in tokens.parquet (reportlib.tokenize; "
-            "count_keywords, keyness, kwic and top_terms read them)"
-        )
-    reuse_path = result.out_dir / "reuse.parquet"
-    if reuse_path.exists():
-        reuse = pd.read_parquet(reuse_path, columns=["doc_id", "relation"])
-        if len(reuse):
-            relations = reuse.groupby("relation")["doc_id"].nunique()
-            lines.append(
-                "Reuse: reports sharing passages — "
-                + ", ".join(f"{relation} {count}" for relation, count in relations.items())
-                + " (reportlib.reuse_summary gives the ratios)"
-            )
-    if len(problems):
-        by_stage = problems.groupby("stage").size()
-        lines += ["", "Problems by stage: " + ", ".join(f"{s} {n}" for s, n in by_stage.items())]
-        failed = problems[problems["stage"] != "metadata"]
-        for message in failed["message"].head(10):
-            lines.append(f"  - {message}")
-        lines.append(
-            "  (all problems: problems.parquet, or reportlib.connect(out).execute('from problems').df())"
-        )
-    else:
-        lines += ["", "No problems."]
-    return "\n".join(lines)
+def _resolve_pinned(out_dir: Path) -> tuple[Generation, int | None]:
+    for _ in range(100):
+        folder = generation_dir(out_dir)
+        if folder == out_dir.resolve():  # the old flat layout, or nothing built yet
+            return Generation(folder, {}), None
+        descriptor = _pin(folder)
+        # pruned between resolving and pinning (two builds in a row): resolve again
+        if descriptor is not None and (folder / MANIFEST).exists():
+            return Generation(folder, _read_manifest(folder)), descriptor
+        if descriptor is not None:
+            os.close(descriptor)
+        time.sleep(0.01)
+    raise ReportlibError(f"{out_dir}: the published generation keeps disappearing", path=out_dir)
 
 
 def connect(out_dir: str | Path = "data/processed"):
-    """A DuckDB connection with one view per table in ``out_dir`` (documents, problems, …).
+    """A DuckDB connection with one view per table of the published build.
+
+    The views read one generation, pinned for as long as the connection lives: every query
+    sees the same build, even while a new one is published.
 
     Examples
     --------
     >>> import tempfile
+    >>> from reportlib import build
     >>> folder = tempfile.mkdtemp()
     >>> _ = build("data/raw/seeds", folder, progress=False)
     >>> connect(folder).execute("select count(*) from documents").fetchall()[0][0]
@@ -536,9 +196,251 @@ def connect(out_dir: str | Path = "data/processed"):
     """
     import duckdb
 
-    out_dir = Path(out_dir)
+    generation, descriptor = _resolve_pinned(Path(out_dir))
     connection = duckdb.connect()
-    for path in sorted(out_dir.glob("*.parquet")):
-        quoted = str(path.resolve()).replace("'", "''")
-        connection.execute(f"create view \"{path.stem}\" as select * from read_parquet('{quoted}')")
+    if descriptor is not None:
+        weakref.finalize(connection, os.close, descriptor)
+    names = generation.manifest.get("tables") or sorted(
+        path.stem for path in generation.path.glob("*.parquet")
+    )
+    for name in names:
+        path = generation.table(name)
+        if not path.exists():
+            continue
+        quoted = str(path).replace("'", "''")
+        connection.execute(f"create view \"{name}\" as select * from read_parquet('{quoted}')")
     return connection
+
+
+# --- one build at a time --------------------------------------------------------------------
+
+
+def _holder_of(descriptor: int) -> str:
+    try:
+        return os.pread(descriptor, 4096, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def _describe(holder: str) -> str:
+    try:
+        record = json.loads(holder)
+    except ValueError:
+        return holder or "another build"
+    return f"build pid {record.get('pid')} on {record.get('host')} since {record.get('started')}"
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: str | Path, *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the output folder's build lock.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder (created if needed).
+    wait
+        Seconds to wait for another build to finish (logged once); 0 fails at once.
+
+    Raises
+    ------
+    BuildLockedError
+        Another build still holds the lock after ``wait`` seconds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with build_lock(folder):
+    ...     with build_lock(folder):  # doctest: +ELLIPSIS
+    ...         pass
+    Traceback (most recent call last):
+    ...
+    reportlib.errors.BuildLockedError: ...: another build is writing this folder (build pid ...); try again when it has finished, or pass --wait SECONDS
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                    raise
+            holder = _describe(_holder_of(descriptor))
+            if time.monotonic() >= deadline:
+                raise BuildLockedError(
+                    f"another build is writing this folder ({holder}); try again when it has "
+                    "finished, or pass --wait SECONDS",
+                    path=out_dir,
+                    holder=holder,
+                )
+            if not told:
+                _log.warning("%s: waiting for %s to finish", out_dir, holder)
+                told = True
+            time.sleep(min(0.2, max(deadline - time.monotonic(), 0.01)))
+        previous = _holder_of(descriptor)
+        if previous:
+            # the kernel dropped the lock of a build that died without cleaning up
+            _log.info("%s: took over the lock left by %s", out_dir, _describe(previous))
+        record = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, json.dumps(record).encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(descriptor, 0)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+# --- writing (under the build lock) ---------------------------------------------------------
+
+
+def _generation_names(out_dir: Path) -> list[str]:
+    folder = out_dir / GENERATIONS
+    if not folder.is_dir():
+        return []
+    return sorted(name for name in os.listdir(folder) if _NAME.match(name))
+
+
+def _number(name: str) -> int:
+    match = _NAME.match(name)
+    return int(match.group(1)) if match else -1
+
+
+def remove_leftovers(out_dir: Path) -> list[str]:
+    """Remove what killed builds left: partial and never-published generations, temporary
+    files and links. Call it holding the build lock. Returns what was removed.
+
+    A generation numbered above the published one was never published (the build died
+    before its last step), so it goes too.
+    """
+    removed: list[str] = []
+    published = _published_name(out_dir)
+    limit = _number(published) if published else -1
+    folder = out_dir / GENERATIONS
+    if folder.is_dir():
+        for name in os.listdir(folder):
+            unpublished = _NAME.match(name) and _number(name) > limit
+            if name.endswith(PARTIAL_SUFFIX) or unpublished or name.endswith(TEMPORARY_SUFFIX):
+                shutil.rmtree(folder / name, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
+                removed.append(f"{GENERATIONS}/{name}")
+    for name in os.listdir(out_dir):
+        if name.startswith(".") and name.endswith(TEMPORARY_SUFFIX):
+            with contextlib.suppress(OSError):
+                (out_dir / name).unlink()
+            removed.append(name)
+    if removed:
+        _log.info("%s: removed leftovers of an interrupted build: %s", out_dir, ", ".join(removed))
+    return removed
+
+
+def begin_generation(out_dir: Path) -> Path:
+    """Create the folder of the next generation (hidden, ``.partial``) and return it."""
+    names = _generation_names(out_dir)
+    number = max((_number(name) for name in names), default=0) + 1
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = out_dir / GENERATIONS / f".{number:06d}-{stamp}{PARTIAL_SUFFIX}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def publish(out_dir: Path, partial: Path, manifest: dict) -> Generation:
+    """Finish a generation and make it the published one, in one atomic step.
+
+    The manifest is written last inside the generation, every file is flushed, the folder is
+    renamed to its final name, and ``current`` is replaced by a link to it. Until that
+    replacement readers see the previous generation; after it, this one.
+    """
+    write_text(partial / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    (partial / PIN).touch()
+    for path in partial.iterdir():
+        with open(path, "rb") as stream:
+            os.fsync(stream.fileno())
+    fsync_folder(partial)
+    final = partial.with_name(partial.name[1 : -len(PARTIAL_SUFFIX)])
+    os.replace(partial, final)
+    fsync_folder(final.parent)
+    _ensure_table_links(out_dir, manifest.get("tables", TABLES))
+    link = out_dir / f".{CURRENT}.{os.getpid()}{TEMPORARY_SUFFIX}"
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    os.symlink(f"{GENERATIONS}/{final.name}", link)
+    os.replace(link, out_dir / CURRENT)  # the one step that publishes
+    fsync_folder(out_dir)
+    return Generation(final, manifest)
+
+
+def _ensure_table_links(out_dir: Path, tables) -> None:
+    """``<table>.parquet -> current/<table>.parquet`` for every table. They go through
+    ``current``, so they change with it, all at once, and are never rewritten."""
+    for name in tables:
+        path = out_dir / f"{name}.parquet"
+        target = f"{CURRENT}/{name}.parquet"
+        with contextlib.suppress(OSError):
+            if os.readlink(path) == target:
+                continue
+        link = out_dir / f".{name}.parquet.{os.getpid()}{TEMPORARY_SUFFIX}"
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        os.symlink(target, link)
+        os.replace(link, path)  # also replaces a table of the old flat layout
+
+
+def prune(out_dir: Path, *, keep: int = DEFAULT_KEEP) -> list[str]:
+    """Remove published generations beyond the ``keep`` newest, except those readers have
+    pinned (they go in a later build). Call it holding the build lock."""
+    published = _published_name(out_dir)
+    names = [name for name in _generation_names(out_dir) if name != published]
+    old = names[: max(len(names) - (max(keep, 1) - 1), 0)]
+    removed = []
+    for name in old:
+        folder = out_dir / GENERATIONS / name
+        try:
+            descriptor = os.open(folder / PIN, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            descriptor = None
+        try:
+            if descriptor is not None:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # a reader is using it
+            # renamed first, so a reader resolving it meanwhile finds nothing half-deleted
+            doomed = folder.with_name(f".{name}{PARTIAL_SUFFIX}")
+            os.replace(folder, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+            removed.append(name)
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
+    return removed
+
+
+def kept_generations(out_dir: Path) -> list[Generation]:
+    """Every generation on disk, oldest first, with its manifest."""
+    return [
+        Generation(out_dir / GENERATIONS / name, _read_manifest(out_dir / GENERATIONS / name))
+        for name in _generation_names(out_dir)
+    ]
+
+
+def published(out_dir: Path) -> Generation | None:
+    """The published generation (not pinned: for the build, which holds the lock)."""
+    name = _published_name(out_dir)
+    if name is None:
+        return None
+    folder = out_dir / GENERATIONS / name
+    manifest = _read_manifest(folder)
+    return Generation(folder, manifest) if manifest else None

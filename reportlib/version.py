@@ -13,10 +13,11 @@ __version__ = "0.1.0"
 
 @cache
 def parser_version() -> str:
-    """``__version__`` plus a digest of the pattern files in ``reportlib/data``.
+    """``__version__`` plus a digest of reportlib's code and of the pattern files in
+    ``reportlib/data``.
 
-    Editing a pattern list (a new chrome word, a department) changes parsing, so it must
-    invalidate cached rows just like a new release does.
+    Editing a pattern list (a new chrome word, a department) or the code changes parsing,
+    so it must invalidate cached results just like a new release does.
 
     Examples
     --------
@@ -24,8 +25,9 @@ def parser_version() -> str:
     True
     """
     digest = hashlib.sha256()
-    folder = resources.files("reportlib").joinpath("data")
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if entry.is_file():
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    package = resources.files("reportlib")
+    for folder, suffixes in ((package, (".py",)), (package.joinpath("data"), (".txt", ".csv"))):
+        for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+            if entry.is_file() and entry.name.endswith(suffixes):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:10]}"

@@ -1,0 +1,582 @@
+"""``reportlib build``: ``data/raw`` → a new generation of ``data/processed`` tables.
+
+The build is a short list of stages, in the order of the flow (``DESIGN.md``)::
+
+    lock the output folder, remove what a killed build left
+    find the input files; hash each (special files and unreadable ones become problems)
+    unchanged since the published build?  → done, nothing is written
+    per-file stages, in worker processes: read → clean → metadata → sections → indicators →
+        tokens, for the files the cache does not hold (results keyed by content)
+    assemble each batch of files, in doc_id order, into rows of every per-file table and
+        write them into the new generation as they come (memory is bounded by a batch)
+    reuse, across all reports
+    publish the generation in one atomic step; prune old generations and cache entries
+
+``build`` is the only function that reads ``data/raw`` and writes ``data/processed``; the
+store (:mod:`reportlib.store`) and the cache (:mod:`reportlib.cache`) say how.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from reportlib import documents as documents_module
+from reportlib import readers, results, store, version
+from reportlib import reuse as reuse_module
+from reportlib import sections as sections_module
+from reportlib.atomic import write_table
+from reportlib.cache import ResultCache
+from reportlib.errors import LimitExceededError, ReportlibError
+from reportlib.limits import DEFAULT_LIMITS, Limits
+from reportlib.results import Entry, FileTask, Placed
+from reportlib.workers import WorkerPool, failed_entry
+
+__all__ = ["BuildResult", "build", "summarize"]
+
+BATCH_FILES = 2000  # files assembled and written at a time: bounds the build's memory
+BATCH_BYTES = 64 * 1024 * 1024  # … or fewer, when they are large
+CHUNK_FILES = 16  # files a worker takes at a time (the stages after reading are vectorised)
+CHUNK_BYTES = 1024 * 1024
+
+_log = logging.getLogger("reportlib")
+
+
+@dataclass
+class _Input:
+    """One input file of this build."""
+
+    path: Path
+    doc_id: str
+    source_path: str
+    sha256: str
+    n_bytes: int
+    failure: Entry | None = None  # refused before parsing (special file, over a limit …)
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and how much of it came from the cache.
+
+    The tables are read from the build's generation when first asked for (they may be
+    large); ``published`` is False when nothing had changed and no generation was written.
+    """
+
+    out_dir: Path
+    generation: Path
+    n_files: int
+    n_parsed: int
+    n_cached: int
+    n_bytes: int
+    seconds: float
+    published: bool = True
+    n_timeouts: int = 0
+    removed: list[str] = field(default_factory=list)
+
+    def _read(self, name: str) -> pd.DataFrame:
+        return pd.read_parquet(self.generation / f"{name}.parquet")
+
+    @cached_property
+    def documents(self) -> pd.DataFrame:
+        return self._read("documents")
+
+    @cached_property
+    def problems(self) -> pd.DataFrame:
+        return self._read("problems")
+
+    @cached_property
+    def sections(self) -> pd.DataFrame:
+        return self._read("sections")
+
+    @cached_property
+    def outline(self) -> pd.DataFrame:
+        return self._read("outline")
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        return self._read("indicators")
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        """The tokens table (the largest: read anew each time, never kept)."""
+        return self._read("tokens")
+
+    @property
+    def reuse(self) -> pd.DataFrame:
+        return self._read("reuse")
+
+    @property
+    def n_tokens(self) -> int:
+        return self._rows("tokens")
+
+    def _rows(self, name: str) -> int:
+        path = self.generation / f"{name}.parquet"
+        return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+
+
+def build(
+    raw_dir: str | Path = "data/raw",
+    out_dir: str | Path = "data/processed",
+    *,
+    progress: bool = True,
+    use_cache: bool = True,
+    workers: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    keep: int = store.DEFAULT_KEEP,
+    wait: float = 0.0,
+) -> BuildResult:
+    """Build the processed tables from the raw folder, as one new published generation.
+
+    Parameters
+    ----------
+    raw_dir
+        Folder (or file) of raw reports; never written to.
+    out_dir
+        Output folder (:mod:`reportlib.store` describes its layout). The tables:
+        ``documents``, ``problems``, ``sections``, ``outline``, ``indicators``, ``tokens``,
+        ``reuse``, each ``out_dir/<table>.parquet``.
+    progress
+        Show a progress bar on a terminal.
+    use_cache
+        Take the results of files already seen (same content and parser version) from the
+        cache, and publish nothing when no input changed. False parses every file again.
+    workers
+        Worker processes for the per-file stages (default: one per core, fewer for a small
+        folder); 0 runs them in this process, without the per-file time budget.
+    limits
+        Per-file budgets (:class:`reportlib.limits.Limits`); a file over one becomes a
+        problems row of stage ``limit``.
+    keep
+        Generations kept on disk, the published one included (older ones are removed unless
+        a reader still has them open).
+    wait
+        Seconds to wait for another build of the same folder to finish; by default a second
+        build fails at once with :class:`reportlib.errors.BuildLockedError`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> result = build("data/raw/seeds", tempfile.mkdtemp(), progress=False)
+    >>> result.n_files, len(result.documents)
+    (5, 5)
+    """
+    started = time.perf_counter()
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    with store.build_lock(out_dir, wait=wait):
+        removed = store.remove_leftovers(out_dir)
+        inputs = _scan(raw_dir, limits=limits)
+        parser = version.parser_version()
+        previous = store.published(out_dir)
+        if use_cache and previous is not None and _unchanged(previous, inputs, parser, limits):
+            return _result(out_dir, previous.path, inputs, started, parsed=0, published=False)
+        cache = ResultCache(out_dir / "cache", version=parser)
+        try:
+            partial = store.begin_generation(out_dir)
+            counts = _write_generation(
+                partial, inputs, cache, use_cache=use_cache, workers=workers, limits=limits,
+                progress=progress,
+            )  # fmt: skip
+            _write_reuse(partial)
+            _write_inputs(partial, inputs)
+            manifest = _manifest(partial, inputs, parser, limits, counts)
+            generation = store.publish(out_dir, partial, manifest)
+            store.prune(out_dir, keep=keep)
+            kept = set()
+            for old in store.kept_generations(out_dir):
+                kept |= _input_shas(old.path)
+            cache.retain(kept)
+        finally:
+            cache.close()
+    result = _result(out_dir, generation.path, inputs, started, parsed=counts["parsed"])
+    result.n_timeouts, result.removed = counts["timeouts"], removed
+    return result
+
+
+def _result(
+    out_dir: Path, generation: Path, inputs: list[_Input], started: float, *, parsed: int,
+    published: bool = True,
+) -> BuildResult:  # fmt: skip
+    return BuildResult(
+        out_dir=out_dir,
+        generation=generation,
+        n_files=len(inputs),
+        n_parsed=parsed,
+        n_cached=len(inputs) - parsed,
+        n_bytes=sum(item.n_bytes for item in inputs),
+        seconds=time.perf_counter() - started,
+        published=published,
+    )
+
+
+# --- stage: find and hash the inputs --------------------------------------------------------
+
+
+def _scan(raw_dir: Path, *, limits: Limits) -> list[_Input]:
+    """Every input file, sorted by doc_id, with its digest; files that cannot even be hashed
+    (special files, over the size limit, unreadable) carry their problem already."""
+    files = documents_module.find_input_files(raw_dir)
+    ids = documents_module.assign_doc_ids(files)
+    inputs = []
+    for path in files:
+        source = documents_module.display_path(path)
+        item = _Input(path, ids[path], source, "", 0)
+        with contextlib.suppress(OSError):
+            item.n_bytes = os.stat(path).st_size
+        task = FileTask(os.fspath(path), source, "")
+        try:
+            item.sha256 = readers.file_sha256(path, limits=limits)
+        except LimitExceededError as error:
+            item.failure = failed_entry(task, "limit", _message(error, path, source))
+        except (ReportlibError, OSError) as error:
+            item.failure = failed_entry(task, "read", _message(error, path, source))
+        inputs.append(item)
+    return sorted(inputs, key=lambda item: item.doc_id)
+
+
+def _message(error: Exception, path: Path, source: str) -> str:
+    """An error's message without the leading path (failed_entry adds the shown one)."""
+    text = str(error)
+    for prefix in (f"{os.fspath(path)}: ", f"{source}: "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text.replace(os.fspath(path), source)
+
+
+def _unchanged(
+    previous: store.Generation, inputs: list[_Input], parser: str, limits: Limits
+) -> bool:
+    """Whether the published generation was built from exactly these files, by this parser,
+    with these limits, and nothing in it needs a second try (a file over its time budget)."""
+    manifest = previous.manifest
+    if (
+        manifest.get("parser_version") != parser
+        or manifest.get("limits") != _limits_record(limits)
+        or manifest.get("n_timeouts", 0)
+        or any(not previous.table(name).exists() for name in store.TABLES)
+    ):
+        return False
+    try:
+        stored = pd.read_parquet(previous.path / "inputs.parquet")
+    except (OSError, ValueError, pa.ArrowException):
+        return False
+    listed = [(item.doc_id, item.source_path, item.sha256) for item in inputs]
+    return listed == list(
+        zip(stored["doc_id"], stored["source_path"], stored["sha256"], strict=True)
+    )
+
+
+def _input_shas(generation: Path) -> set[str]:
+    try:
+        return set(pd.read_parquet(generation / "inputs.parquet", columns=["sha256"])["sha256"])
+    except (OSError, ValueError, pa.ArrowException):
+        return set()
+
+
+# --- stage: per-file results, assembled batch by batch ----------------------------------------
+
+
+def _batches(inputs: list[_Input]) -> Iterator[list[_Input]]:
+    batch: list[_Input] = []
+    size = 0
+    for item in inputs:
+        batch.append(item)
+        size += item.n_bytes
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _chunks(items: list[_Input]) -> Iterator[list[FileTask]]:
+    chunk: list[FileTask] = []
+    size = 0
+    for item in items:
+        chunk.append(FileTask(os.fspath(item.path), item.source_path, item.sha256))
+        size += item.n_bytes
+        if len(chunk) >= CHUNK_FILES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _fresh_entries(
+    todo: list[_Input], *, workers: int | None, limits: Limits
+) -> Iterator[tuple[FileTask, Entry]]:
+    """Entries of the files to parse, in order, from worker processes (or this one)."""
+    if not todo:
+        return
+    if workers == 0:
+        for chunk in _chunks(todo):
+            yield from zip(chunk, results.process_files(chunk, limits=limits), strict=True)
+        return
+    n_chunks = sum(1 for _ in _chunks(todo))
+    size = workers if workers is not None else min(os.cpu_count() or 1, n_chunks)
+    with WorkerPool(size, limits=limits) as pool:
+        for chunk, entries in pool.imap(_chunks(todo)):
+            yield from zip(chunk, entries, strict=True)
+
+
+class _Writers:
+    """One Parquet writer per table of the new generation, fed batch by batch."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = {}
+
+    def write(self, name: str, table: pa.Table) -> None:
+        writer = self.writers.get(name)
+        if writer is None:
+            writer = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema)
+            self.writers[name] = writer
+            self.rows[name] = 0
+        elif not table.schema.equals(writer.schema, check_metadata=True):
+            table = table.replace_schema_metadata(writer.schema.metadata)
+        writer.write_table(table)
+        self.rows[name] += table.num_rows
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+
+_EMPTY = {
+    "documents": lambda: documents_module.documents_frame([]),
+    "problems": lambda: documents_module.problems_frame([]),
+    "sections": lambda: results.assemble([])["sections"],
+    "outline": lambda: results.assemble([])["outline"],
+    "indicators": lambda: results.assemble([])["indicators"],
+}
+
+
+def _write_generation(
+    folder: Path,
+    inputs: list[_Input],
+    cache: ResultCache,
+    *,
+    use_cache: bool,
+    workers: int | None,
+    limits: Limits,
+    progress: bool,
+) -> dict[str, int]:
+    """Write every per-file table of a generation; returns counts (parsed, timeouts …)."""
+    cached = cache.keys(item.sha256 for item in inputs if item.sha256) if use_cache else set()
+    seen: set[str] = set()
+    todo = []
+    for item in inputs:
+        if item.failure is None and item.sha256 not in cached and item.sha256 not in seen:
+            todo.append(item)
+            seen.add(item.sha256)
+    fresh = _fresh_entries(todo, workers=workers, limits=limits)
+    shared: dict[str, Entry] = {}  # entries of files whose content appears more than once
+    repeated = _repeated(inputs)
+    counts = {"parsed": len(todo), "timeouts": 0}
+    bar = _bar(len(inputs), progress)
+    writers = _Writers(folder)
+    try:
+        for batch in _batches(inputs):
+            stored = cache.get(
+                item.sha256 for item in batch if item.sha256 in cached and item.sha256 not in shared
+            )
+            new: dict[str, Entry] = {}
+            placed, extra = [], []
+            for item in batch:
+                entry = item.failure or shared.get(item.sha256) or stored.get(item.sha256)
+                if entry is None:
+                    task, entry = next(fresh)
+                    if task.sha256 != item.sha256:  # the pool yields in the order given
+                        raise ReportlibError(f"internal error: {task.path} out of order")
+                    if _cacheable(entry):
+                        new[entry["sha256"]] = entry
+                    counts["timeouts"] += _timed_out(entry)
+                if item.sha256 in repeated:
+                    shared[item.sha256] = entry
+                placed.append(Placed(item.doc_id, item.source_path, entry))
+                problem = documents_module.name_problem(
+                    item.path, doc_id=item.doc_id, sha256=item.sha256
+                )
+                if problem is not None:
+                    extra.append(problem)
+            tables = results.assemble(placed, extra_problems=extra)
+            for name, table in tables.items():
+                writers.write(
+                    name, table if name == "tokens" else results.table_from_frame(table, name)
+                )
+            cache.put(new)
+            if bar is not None:
+                bar.update(len(batch))
+        for name, empty in _EMPTY.items():
+            if name not in writers.writers:
+                writers.write(name, results.table_from_frame(empty(), name))
+        if "tokens" not in writers.writers:
+            writers.write("tokens", results.SCHEMAS["tokens"].empty_table())
+    finally:
+        writers.close()
+        fresh.close()
+        if bar is not None:
+            bar.close()
+    counts.update({f"rows_{name}": n for name, n in writers.rows.items()})
+    return counts
+
+
+def _repeated(inputs: list[_Input]) -> set[str]:
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for item in inputs:
+        if item.sha256 in seen:
+            twice.add(item.sha256)
+        seen.add(item.sha256)
+    twice.discard("")
+    return twice
+
+
+def _cacheable(entry: Entry) -> bool:
+    """Results that depend only on the content and the parser: not a file over a budget
+    (the budget may change, and time depends on the machine)."""
+    return (
+        bool(entry["sha256"])
+        and entry.get("cacheable", True)
+        and not any(stage == "limit" for stage, _ in entry["problems"])
+    )
+
+
+def _timed_out(entry: Entry) -> int:
+    return int(any(stage == "limit" and "max_seconds" in m for stage, m in entry["problems"]))
+
+
+def _bar(total: int, progress: bool):
+    if not progress or total <= 20:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="reading reports", unit="file", disable=None)
+
+
+# --- stage: reuse, across the corpus ----------------------------------------------------------
+
+
+def _write_reuse(folder: Path) -> None:
+    columns = ["doc_id", "text", "entity", "parent", "report_year"]
+    documents = pd.read_parquet(folder / "documents.parquet", columns=columns)
+    write_table(reuse_module.find_reuse(documents), folder / "reuse.parquet")
+
+
+def _write_inputs(folder: Path, inputs: list[_Input]) -> None:
+    frame = pd.DataFrame(
+        {
+            "doc_id": [item.doc_id for item in inputs],
+            "source_path": [item.source_path for item in inputs],
+            "sha256": [item.sha256 for item in inputs],
+            "n_bytes": [item.n_bytes for item in inputs],
+        }
+    )
+    write_table(
+        frame.astype({"doc_id": "str", "source_path": "str", "sha256": "str"}),
+        folder / "inputs.parquet",
+    )
+
+
+def _limits_record(limits: Limits) -> dict:
+    return {
+        "max_file_bytes": limits.max_file_bytes,
+        "max_inflated_bytes": limits.max_inflated_bytes,
+        "max_text_chars": limits.max_text_chars,
+        "max_seconds": limits.max_seconds,
+    }
+
+
+def _manifest(folder: Path, inputs, parser: str, limits: Limits, counts: dict) -> dict:
+    rows = {
+        name: pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows for name in store.TABLES
+    }
+    return {
+        "tables": list(store.TABLES),
+        "rows": rows,
+        "parser_version": parser,
+        "limits": _limits_record(limits),
+        "n_files": len(inputs),
+        "n_parsed": counts["parsed"],
+        "n_timeouts": counts["timeouts"],
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+def summarize(result: BuildResult) -> str:
+    """A plain-text summary of a build: documents by level and year, problems by stage."""
+    documents, problems = result.documents, result.problems
+    what = "published" if result.published else "unchanged, nothing rewritten"
+    lines = [
+        f"Built {len(documents)} documents from {result.n_files} files "
+        f"({result.n_bytes / 1e6:.1f} MB) in {result.seconds:.2f} s: "
+        f"{result.n_parsed} parsed, {result.n_cached} from cache → {result.out_dir} "
+        f"({what}: {result.generation.name})",
+    ]
+    if result.removed:
+        lines.append(f"Removed what an interrupted build left: {len(result.removed)} item(s)")
+    if len(documents):
+        table = pd.crosstab(
+            documents["level"].replace("", "(unknown)"),
+            documents["report_year"].astype("string").fillna("(unknown)"),
+            margins=True,
+            margins_name="all",
+        )
+        lines += ["", "Documents by level (rows) and report year (columns):", table.to_string()]
+    outline = result.outline
+    if len(outline):
+        parts = ", ".join(
+            f"{part} {int(outline[f'has_{part}'].sum())}" for part in sections_module.PARTS
+        )
+        lines += [
+            "",
+            f"Sections: {len(result.sections)}; reports with each mandated part: {parts}; "
+            f"parts in order: {int(outline['order_ok'].sum())}; "
+            f"median compliance score {outline['compliance_score'].median():.0f}/100",
+        ]
+    indicators = result.indicators
+    if len(indicators):
+        top = indicators.loc[~indicators["is_duplicate"], "category"].value_counts().head(5)
+        lines.append(
+            f"Indicators: {len(indicators)} ({int(indicators['is_duplicate'].sum())} in repeated "
+            f"paragraphs) in {indicators['doc_id'].nunique()} reports; most frequent categories: "
+            + ", ".join(f"{category} {count}" for category, count in top.items())
+        )
+    if result.n_tokens:
+        lines.append(
+            f"Tokens: {result.n_tokens} words in tokens.parquet (reportlib.tokenize; "
+            "count_keywords, keyness, kwic and top_terms read them)"
+        )
+    reuse = pd.read_parquet(result.generation / "reuse.parquet", columns=["doc_id", "relation"])
+    if len(reuse):
+        relations = reuse.groupby("relation")["doc_id"].nunique()
+        lines.append(
+            "Reuse: reports sharing passages — "
+            + ", ".join(f"{relation} {count}" for relation, count in relations.items())
+            + " (reportlib.reuse_summary gives the ratios)"
+        )
+    if len(problems):
+        by_stage = problems.groupby("stage").size()
+        lines += ["", "Problems by stage: " + ", ".join(f"{s} {n}" for s, n in by_stage.items())]
+        failed = problems[~problems["stage"].isin(["metadata"])]
+        for message in failed["message"].head(10):
+            lines.append(f"  - {message}")
+        lines.append(
+            "  (all problems: problems.parquet, or reportlib.connect(out).execute('from problems').df())"
+        )
+    else:
+        lines += ["", "No problems."]
+    return "\n".join(lines)
