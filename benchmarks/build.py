@@ -53,7 +53,7 @@ def main() -> None:
     arguments = parser.parse_args()
 
     from reportlib.documents import find_input_files, parse_file
-    from reportlib.store import build
+    from reportlib import build
 
     raw, out = arguments.work / "raw", arguments.work / "processed"
     n_files, n_bytes = replicate(arguments.megabytes, raw)

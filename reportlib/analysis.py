@@ -22,6 +22,7 @@ from reportlib.indicators import indicator_table
 from reportlib.keyness import keyness
 from reportlib.reuse import REUSE_COLUMNS
 from reportlib.sections import PARTS
+from reportlib.store import open_generation
 
 __all__ = [
     "PART_NAMES",
@@ -107,24 +108,27 @@ def load_tables(data_dir: str | Path = "data/processed") -> Tables:
     5
     """
     folder = find_data_dir(data_dir)
+    # one generation, pinned while it is read: every table comes from the same build even
+    # when a new one is published meanwhile
+    with open_generation(folder) as generation:
 
-    def read(name: str) -> pd.DataFrame:
-        path = folder / f"{name}.parquet"
-        return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+        def read(name: str) -> pd.DataFrame:
+            path = generation.table(name)
+            return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
-    return Tables(
-        data_dir=folder,
-        documents=read("documents"),
-        problems=read("problems"),
-        sections=read("sections"),
-        outline=read("outline"),
-        indicators=read("indicators"),
-        tokens=read("tokens"),
-        # a build older than the reuse table: an empty one, so notebooks still run
-        reuse=read("reuse")
-        if (folder / "reuse.parquet").exists()
-        else pd.DataFrame(columns=REUSE_COLUMNS),
-    )
+        return Tables(
+            data_dir=folder,
+            documents=read("documents"),
+            problems=read("problems"),
+            sections=read("sections"),
+            outline=read("outline"),
+            indicators=read("indicators"),
+            tokens=read("tokens"),
+            # a build older than the reuse table: an empty one, so notebooks still run
+            reuse=read("reuse")
+            if generation.table("reuse").exists()
+            else pd.DataFrame(columns=REUSE_COLUMNS),
+        )
 
 
 def closest_matches(value: object, choices: Iterable[object], *, n: int = 5) -> list[str]:

@@ -22,7 +22,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from reportlib.atomic import write_text
 from reportlib.errors import ParameterError, ReportlibError
+from reportlib.store import generation_dir
 
 __all__ = [
     "BriefingError",
@@ -156,7 +158,7 @@ def _check_against_data(parameters: Mapping[str, object]) -> None:
     # only the documents table: the others (tokens above all) are the notebook's to read
     folder = find_data_dir(str(parameters.get("data_dir") or "data/processed"))
     documents = pd.read_parquet(
-        folder / "documents.parquet",
+        generation_dir(folder) / "documents.parquet",
         columns=["doc_id", "entity", "parent", "level", "report_year"],
     )
     if parameters.get("entity"):
@@ -246,7 +248,7 @@ def render_briefing(
     title = path.stem
     body, _ = exporter.from_notebook_node(document, resources={"metadata": {"name": title}})
     target = out / briefing_file_name(path, given)
-    _write_atomically(target, _self_contained(body))
+    write_text(target, _self_contained(body))
     write_index(
         out,
         entry={
@@ -304,18 +306,6 @@ def _self_contained(body: str) -> str:
     return _REMOTE_SCRIPT.sub("", body)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes files private; briefings are for sharing
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def write_index(out_dir: str | Path, *, entry: Mapping[str, object] | None = None) -> Path:
     """Rewrite ``index.html`` (and its record ``index.json``) listing every briefing in
     ``out_dir`` with its parameters and when it was rendered; ``entry`` adds or replaces one.
@@ -332,7 +322,7 @@ def write_index(out_dir: str | Path, *, entry: Mapping[str, object] | None = Non
         records = [r for r in records if r.get("file") != entry["file"]] + [dict(entry)]
     records = [r for r in records if (out / str(r.get("file"))).exists()]
     records.sort(key=lambda r: (str(r.get("notebook")), str(r.get("file"))))
-    _write_atomically(record_path, json.dumps(records, ensure_ascii=False, indent=1))
+    write_text(record_path, json.dumps(records, ensure_ascii=False, indent=1))
     rows = "\n".join(
         '<tr><td><a href="{file}">{notebook}</a></td><td>{parameters}</td><td>{date}</td></tr>'.format(
             file=html.escape(str(record["file"]), quote=True),
@@ -359,5 +349,5 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style></head>
 </table></body></html>
 """
     index = out / "index.html"
-    _write_atomically(index, page)
+    write_text(index, page)
     return index

@@ -31,7 +31,29 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="re-parse every file")
     build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     build.add_argument(
-        "--workers", type=int, default=None, help="parsing processes (default: one per core)"
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: one per core; 0 = in this process, no time budget)",
+    )
+    build.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another build of the same --out to finish (default: fail at once)",
+    )
+    build.add_argument(
+        "--keep",
+        type=int,
+        default=2,
+        help="generations of the tables kept on disk, the published one included (default: 2)",
+    )
+    build.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        help="time budget of one file through all per-file stages (default: 120)",
     )
     brief = commands.add_parser(
         "brief",
@@ -77,20 +99,36 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``reportlib`` console script."""
     arguments = _parser().parse_args(argv)
     if arguments.command == "build":
+        import logging
+        from dataclasses import replace
         from pathlib import Path
 
-        from reportlib.store import build, summarize
+        from reportlib.errors import BuildLockedError
+        from reportlib.limits import DEFAULT_LIMITS
+        from reportlib.pipeline import build, summarize
 
         if not Path(arguments.raw).exists():
             print(f"reportlib build: raw folder {arguments.raw!r} does not exist", file=sys.stderr)
             return 2
-        result = build(
-            arguments.raw,
-            arguments.out,
-            progress=not arguments.no_progress,
-            use_cache=not arguments.no_cache,
-            workers=arguments.workers,
-        )
+        # the waiting message, and what an interrupted build left, go to stderr
+        logging.basicConfig(level=logging.INFO, format="reportlib build: %(message)s")
+        limits = DEFAULT_LIMITS
+        if arguments.max_seconds is not None:
+            limits = replace(limits, max_seconds=arguments.max_seconds)
+        try:
+            result = build(
+                arguments.raw,
+                arguments.out,
+                progress=not arguments.no_progress,
+                use_cache=not arguments.no_cache,
+                workers=arguments.workers,
+                limits=limits,
+                keep=arguments.keep,
+                wait=arguments.wait,
+            )
+        except BuildLockedError as error:
+            print(f"reportlib build: {error}", file=sys.stderr)
+            return 3
         print(summarize(result))
     elif arguments.command == "brief":
         from reportlib.briefings import render_briefing

@@ -42,7 +42,12 @@ _SECTION_FIELDS = [
 _INDICATOR_FIELDS = [
     c for c in indicators_module.INDICATOR_COLUMNS if c not in ("doc_id", "section_id")
 ]
-_ROW_FIELDS = [c for c in documents_module.DOCUMENT_COLUMNS if c not in ("doc_id", "source_path")]
+# the version is the build's (the cache key), set when the entry is placed
+_ROW_FIELDS = [
+    c
+    for c in documents_module.DOCUMENT_COLUMNS
+    if c not in ("doc_id", "source_path", "reportlib_version")
+]
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,9 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
             )
         if entry["row"] is None:
             continue
-        rows.append({"doc_id": doc_id, "source_path": source, **entry["row"]})
+        rows.append(
+            {"doc_id": doc_id, "source_path": source, **entry["row"], "reportlib_version": current}
+        )
         section_parts.append((doc_id, entry["sections"]))
         indicator_parts.append((doc_id, entry["indicators"]))
         token_parts.append((doc_id, entry["tokens"]))

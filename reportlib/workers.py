@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import os
 import pickle
 import signal
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from reportlib.errors import ReportlibError
 from reportlib.limits import DEFAULT_LIMITS, Limits
 from reportlib.results import Entry, FileTask
 
@@ -65,9 +67,10 @@ def _worker(connection: Connection, parent: int) -> None:
     """A worker's loop: receive a chunk, report each file read, send the entries back."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    from reportlib.results import process_files
-
-    limits = pickle.loads(connection.recv_bytes())
+    limits, function = pickle.loads(connection.recv_bytes())
+    module, name = function.split(":")
+    process_files = getattr(importlib.import_module(module), name)
+    connection.send(("ready", -1, time.monotonic()))
     while True:
         try:
             message = connection.recv()
@@ -105,6 +108,7 @@ class _Worker:
     jobs: deque = field(default_factory=deque)  # the first is running once it beats
     beat: float = 0.0
     done: int = 0  # files of the running job read so far
+    started: bool = False  # it has said something: it imported reportlib and runs
 
 
 class WorkerPool:
@@ -116,6 +120,9 @@ class WorkerPool:
         Number of processes (at least 1).
     limits
         Per-file budgets; ``max_seconds`` is enforced here.
+    function
+        ``"module:name"`` of the function the workers run, with the signature of
+        ``process_files`` (tests give one that hangs on purpose).
 
     Examples
     --------
@@ -126,11 +133,19 @@ class WorkerPool:
     ['那吾镇']
     """
 
-    def __init__(self, workers: int = 1, *, limits: Limits = DEFAULT_LIMITS):
+    def __init__(
+        self,
+        workers: int = 1,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        function: str = "reportlib.results:process_files",
+    ):
         self.limits = limits
+        self.function = function
         self.size = max(int(workers), 1)
         self._workers: list[_Worker] = []
         self.killed = 0  # workers killed for a time budget or replaced after dying
+        self._failed_starts = 0
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -152,7 +167,7 @@ class WorkerPool:
         )
         theirs.close()
         connection = Connection(ours.detach())
-        connection.send_bytes(pickle.dumps(self.limits))
+        connection.send_bytes(pickle.dumps((self.limits, self.function)))
         worker = _Worker(process, connection)
         self._workers.append(worker)
         return worker
@@ -243,7 +258,11 @@ class WorkerPool:
                 self._fail(worker, chunks, results, pending, self._death(worker))
         now = time.monotonic()
         for worker in [w for w in self._workers if w.jobs]:
-            if now - worker.beat > self.limits.max_seconds:
+            # starting (importing reportlib) is not a file's time
+            budget = (
+                self.limits.max_seconds if worker.started else max(60.0, self.limits.max_seconds)
+            )
+            if now - worker.beat > budget:
                 self._fail(
                     worker,
                     chunks,
@@ -256,6 +275,11 @@ class WorkerPool:
 
     def _receive(self, worker: _Worker, message, chunks, results, pending) -> None:
         kind, number = message[0], message[1]
+        worker.started = True
+        self._failed_starts = 0
+        if kind == "ready":  # the budget of its first job counts from now
+            worker.beat = time.monotonic()
+            return
         job = worker.jobs[0]
         if kind == "beat":
             worker.done, worker.beat = message[2], message[3]
@@ -293,6 +317,17 @@ class WorkerPool:
         jobs = list(worker.jobs)
         self._stop(worker)
         self.killed += 1
+        if not worker.started and worker.process.returncode is not None:
+            # it died before saying anything: the environment is broken, not a file
+            self._failed_starts += 1
+            if self._failed_starts >= 3:
+                raise ReportlibError(
+                    f"worker processes exit as they start ({why}); their error is printed "
+                    "above. Check that reportlib imports in a fresh `python -c 'import "
+                    "reportlib'`, or build with workers=0 (--workers 0)"
+                )
+            pending.extendleft(reversed(jobs))
+            return
         running, waiting = jobs[0], jobs[1:]
         n_files = len(running.indices)
         if worker.done < n_files:
@@ -311,10 +346,18 @@ class WorkerPool:
         pending.extendleft(reversed(waiting))
 
 
-# not ``-m reportlib.workers``: reportlib/__init__ imports this module first, and runpy
-# would then run a second copy of it
+# Not ``-m reportlib.workers``: reportlib/__init__ imports this module first, and runpy would
+# then run a second copy of it. The kernel is asked to kill the worker with its parent before
+# anything is imported (importing reportlib takes a second, a long window to outlive it).
 _WORKER_MAIN = (
-    "import sys; from multiprocessing.connection import Connection; "
-    "from reportlib.workers import _worker; "
-    "_worker(Connection(int(sys.argv[1])), int(sys.argv[2]))"
+    "import ctypes, os, sys\n"
+    "try:\n"
+    f"    ctypes.CDLL(None).prctl({_PR_SET_PDEATHSIG}, 9, 0, 0, 0)\n"
+    "except (OSError, AttributeError):\n"
+    "    pass\n"
+    "if os.getppid() != int(sys.argv[2]):\n"
+    "    os._exit(1)\n"
+    "from multiprocessing.connection import Connection\n"
+    "from reportlib.workers import _worker\n"
+    "_worker(Connection(int(sys.argv[1])), int(sys.argv[2]))\n"
 )

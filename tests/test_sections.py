@@ -245,20 +245,21 @@ def test_compliance_score_by_hand():
 def test_rebuild_reuses_sections_of_unchanged_documents(tmp_path, monkeypatch):
     import shutil
 
-    from reportlib import store
+    from reportlib import results
 
     shutil.copytree(RAW, tmp_path / "raw")
     first = build(tmp_path / "raw", tmp_path / "out", progress=False)
     calls = []
-    original = store.sections_module.split_sections
+    original = results.sections_module.split_sections
     monkeypatch.setattr(
-        store.sections_module,
+        results.sections_module,
         "split_sections",
         lambda docs: calls.append(len(docs)) or original(docs),
     )
     changed = sorted((tmp_path / "raw").glob("*.txt"))[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n附件略。", encoding="utf-8")
-    second = build(tmp_path / "raw", tmp_path / "out", progress=False)
+    # in this process (workers=0), where the patch applies
+    second = build(tmp_path / "raw", tmp_path / "out", progress=False, workers=0)
     assert calls == [1]  # only the changed report is split again
     unchanged = first.sections[first.sections["doc_id"] != changed.stem].reset_index(drop=True)
     again = second.sections[second.sections["doc_id"] != changed.stem].reset_index(drop=True)

@@ -1,166 +1,320 @@
-import contextlib
-import hashlib
+"""Tests for :mod:`reportlib.store`: builds are transactions, readers see one build, one build
+at a time, and a build killed at any moment leaves nothing that disagrees."""
+
+import json
+import os
 import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from reportlib import build, connect, store
-from tests.conftest import RAW
+from reportlib import build, connect, load_tables, store
+from reportlib.errors import BuildLockedError
+from tests.conftest import CORPUS, RAW, ROOT
+
+TABLES = store.TABLES
+COUNTS = (
+    "select (select count(*) from documents), (select count(*) from sections), "
+    "(select count(*) from indicators), (select count(*) from tokens), "
+    "(select count(*) from problems), (select count(*) from outline)"
+)
 
 
-def _raw_copy(tmp_path):
+def _state_a(raw: Path) -> None:
+    """Seeds and a few corpus pages."""
+    shutil.rmtree(raw, ignore_errors=True)
+    raw.mkdir(parents=True)
+    for path in sorted(RAW.glob("*.txt")) + sorted(CORPUS.glob("d00*.txt")):
+        shutil.copy(path, raw / path.name)
+
+
+def _state_b(raw: Path) -> None:
+    """State A with one file deleted, one changed, one renamed and one added."""
+    _state_a(raw)
+    files = sorted(raw.glob("*.txt"))
+    files[0].unlink()
+    files[1].write_text(files[1].read_text(encoding="utf-8")[:-300] + "\n另:新增内容。", "utf-8")
+    files[2].rename(raw / "moved.txt")
+    shutil.copy(CORPUS / "d030.txt", raw / "d030.txt")
+
+
+def _tables(out: Path) -> dict[str, pd.DataFrame]:
+    with store.open_generation(out) as generation:
+        return {name: pd.read_parquet(generation.table(name)) for name in TABLES}
+
+
+def _equal(got: dict, want: dict) -> bool:
+    try:
+        for name in TABLES:
+            pd.testing.assert_frame_equal(got[name], want[name], check_categorical=False)
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """Clean builds of states A and B, from the same raw path the tests use."""
+    base = tmp_path_factory.mktemp("clean")
+    raw = base / "raw"
+    built = {}
+    for name, state in (("a", _state_a), ("b", _state_b)):
+        state(raw)
+        build(raw, base / name, progress=False, use_cache=False)
+        built[name] = _tables(base / name)
+        built[f"{name}_counts"] = connect(base / name).execute(COUNTS).fetchone()
+    built["raw"] = raw
+    return built
+
+
+def _raw_like(clean, tmp_path) -> Path:
+    """A raw folder at the same path as the clean builds' (source paths must match)."""
+    return clean["raw"]
+
+
+# --- layout and publication ----------------------------------------------------------------
+
+
+def test_a_build_publishes_a_generation_and_stable_links(tmp_path):
+    result = build(RAW, tmp_path / "out", progress=False)
+    out = tmp_path / "out"
+    assert os.readlink(out / "current") == f"generations/{result.generation.name}"
+    for name in TABLES:
+        assert os.readlink(out / f"{name}.parquet") == f"current/{name}.parquet"
+    manifest = json.loads((result.generation / "manifest.json").read_text())
+    assert manifest["rows"]["documents"] == 5 and set(manifest["tables"]) == set(TABLES)
+    assert store.generation_dir(out) == result.generation
+
+
+def test_leftovers_of_a_killed_build_are_removed_and_the_published_one_kept(tmp_path):
+    out = tmp_path / "out"
+    first = build(RAW, out, progress=False)
+    # what a build killed at various moments leaves: a partial generation, a complete one
+    # never published, temporary files and links
+    partial = store.begin_generation(out)
+    (partial / "documents.parquet").write_bytes(b"half")
+    unpublished = out / "generations" / "000099-20991231T000000Z"
+    unpublished.mkdir()
+    (out / ".documents.parquet.123.tmp").write_bytes(b"x")
+    (out / ".current.123.tmp").symlink_to("generations/nothing")
+    assert store.generation_dir(out) == first.generation  # readers still see the first build
+    second = build(RAW, out, progress=False)
+    assert second.published is False  # nothing changed: the first build stays published
+    names = sorted(os.listdir(out / "generations"))
+    assert names == [first.generation.name]
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert sorted(second.removed) == sorted(
+        [f"generations/{partial.name}", f"generations/{unpublished.name}",
+         ".documents.parquet.123.tmp", ".current.123.tmp"]
+    )  # fmt: skip
+
+
+def test_a_pinned_generation_is_not_pruned_until_its_reader_is_done(tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(RAW, raw)
-    return raw
+    _state_a(raw)
+    out = tmp_path / "out"
+    build(raw, out, progress=False, keep=1)
+    reader = connect(out)
+    before = reader.execute(COUNTS).fetchone()
+    _state_b(raw)
+    build(raw, out, progress=False, keep=1)
+    # the old generation is still there for the open connection, which still sees it whole
+    assert reader.execute(COUNTS).fetchone() == before
+    assert connect(out).execute(COUNTS).fetchone() != before
+    assert len(os.listdir(out / "generations")) == 2
+    del reader
+    (raw / "extra.txt").write_text("依法行政工作补充说明。" * 20, encoding="utf-8")
+    build(raw, out, progress=False, keep=1)
+    assert len(os.listdir(out / "generations")) == 1
 
 
-def _fingerprint(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+def test_load_tables_reads_one_generation(tmp_path):
+    out = tmp_path / "out"
+    build(RAW, out, progress=False)
+    tables = load_tables(out)
+    assert len(tables.documents) == 5 and tables.tokens["doc_id"].nunique() == 5
 
 
-def test_build_writes_tables_and_never_touches_raw(tmp_path):
-    raw = _raw_copy(tmp_path)
-    before = _fingerprint(raw)
-    result = build(raw, tmp_path / "out", progress=False)
-    assert (tmp_path / "out" / "documents.parquet").exists()
-    assert (tmp_path / "out" / "problems.parquet").exists()
-    assert (
-        len(pd.read_parquet(tmp_path / "out" / "documents.parquet")) == len(result.documents) == 5
+# --- one build at a time ------------------------------------------------------------------
+
+
+def _cli(*arguments, **options):
+    return subprocess.run(
+        [sys.executable, "-m", "reportlib", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        **options,
     )
-    assert _fingerprint(raw) == before
-    assert not list((tmp_path / "out").glob("*.tmp"))  # no temporary files left behind
 
 
-def test_rebuild_of_unchanged_inputs_parses_nothing(tmp_path, monkeypatch):
-    raw = _raw_copy(tmp_path)
-    first = build(raw, tmp_path / "out", progress=False)
-    calls = []
-    monkeypatch.setattr(store.documents_module, "parse_file", lambda *a, **k: calls.append(a))
-    second = build(raw, tmp_path / "out", progress=False)
-    assert calls == [] and second.n_parsed == 0 and second.n_cached == 5
-    pd.testing.assert_frame_equal(first.documents, second.documents)
-    pd.testing.assert_frame_equal(first.problems, second.problems)
+def test_a_second_build_fails_with_a_clear_error_while_one_runs(tmp_path):
+    out = tmp_path / "out"
+    with store.build_lock(out):
+        with pytest.raises(BuildLockedError, match=f"build pid {os.getpid()}"):
+            build(RAW, out, progress=False)
+        ran = _cli("build", "--raw", str(RAW), "--out", str(out), "--no-progress")
+    assert ran.returncode == 3
+    assert "another build is writing this folder" in ran.stderr
+    assert not (out / "current").exists()
 
 
-def test_changed_file_is_reparsed_and_others_cached(tmp_path):
-    raw = _raw_copy(tmp_path)
-    build(raw, tmp_path / "out", progress=False)
-    changed = sorted(raw.glob("*.txt"))[0]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n附:补充说明。", encoding="utf-8")
-    result = build(raw, tmp_path / "out", progress=False)
-    assert (result.n_parsed, result.n_cached) == (1, 4)
+def test_a_second_build_with_wait_runs_when_the_first_is_done(tmp_path):
+    out = tmp_path / "out"
+    with store.build_lock(out):
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "reportlib", "build", "--raw", str(RAW), "--out", str(out),
+             "--no-progress", "--wait", "120"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(3)
+        assert waiting.poll() is None  # still waiting
+    _, stderr = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, stderr
+    assert "waiting for build pid" in stderr
+    assert len(pd.read_parquet(out / "documents.parquet")) == 5
 
 
-def test_new_version_invalidates_cache(tmp_path, monkeypatch):
-    raw = _raw_copy(tmp_path)
-    build(raw, tmp_path / "out", progress=False)
-    monkeypatch.setattr(store.version, "parser_version", lambda: "999+pattern-edit")
-    assert build(raw, tmp_path / "out", progress=False).n_parsed == 5
+def test_two_builds_at_once_give_one_clean_result(tmp_path, clean):
+    raw = _raw_like(clean, tmp_path)
+    _state_b(raw)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "reportlib", "build", "--raw", str(raw), "--out", str(out),
+               "--no-progress", "--wait", "300"]  # fmt: skip
+    runs = [subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in "ab"]
+    for run in runs:
+        run.communicate(timeout=300)
+        assert run.returncode == 0
+    assert _equal(_tables(out), clean["b"])
+    assert len(os.listdir(out / "generations")) == 1  # the second build found nothing to do
 
 
-def test_bad_file_does_not_stop_the_build(tmp_path):
-    raw = _raw_copy(tmp_path)
-    (raw / "empty.txt").write_bytes(b"")
-    result = build(raw, tmp_path / "out", progress=False)
-    assert len(result.documents) == 5
-    assert "empty" in set(result.problems["doc_id"])
+def test_a_stale_lock_of_a_dead_build_is_taken_over(tmp_path, caplog):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = {"pid": 999999, "host": "vm", "started": "2026-01-01T00:00:00+00:00"}
+    (out / ".lock").write_text(json.dumps(dead))  # no process holds it any more
+    with caplog.at_level("INFO", logger="reportlib"):
+        build(RAW, out, progress=False)
+    assert "took over the lock left by build pid 999999" in caplog.text
 
 
-def test_connect_gives_sql_views(tmp_path):
-    build(_raw_copy(tmp_path), tmp_path / "out", progress=False)
-    connection = connect(tmp_path / "out")
-    rows = connection.execute(
-        "select level, count(*) from documents group by level order by level"
-    ).fetchall()
-    assert rows == [("市", 1), ("镇", 4)]
-    assert connection.execute("select count(*) from problems").fetchall()[0][0] >= 1
+# --- readers during rebuilds --------------------------------------------------------------
 
 
-def test_write_table_is_atomic_on_failure(tmp_path):
-    target = tmp_path / "t.parquet"
-    store.write_table(pd.DataFrame({"doc_id": ["a"]}), target)
+def test_readers_never_see_an_error_or_a_mix_of_two_builds(tmp_path, clean):
+    raw = _raw_like(clean, tmp_path)
+    _state_a(raw)
+    out = tmp_path / "out"
+    build(raw, out, progress=False)
+    expected = {clean["a_counts"], clean["b_counts"]}
+    assert len(expected) == 2
+    answers, errors = [], []
+    stop = threading.Event()
 
-    class Unwritable(pd.DataFrame):
-        def to_parquet(self, *args, **kwargs):
-            raise OSError("disk full")
+    def read():
+        while not stop.is_set():
+            try:
+                answers.append(connect(out).execute(COUNTS).fetchone())
+                with store.open_generation(out) as generation:
+                    documents = pd.read_parquet(generation.table("documents"), columns=["doc_id"])
+                    tokens = pd.read_parquet(generation.table("tokens"), columns=["doc_id"])
+                if set(tokens["doc_id"].astype(str)) - set(documents["doc_id"]):
+                    errors.append("tokens of documents that are not in documents")
+            except Exception as error:  # every error is a failure of the test
+                errors.append(repr(error))
 
-    with contextlib.suppress(OSError):
-        store.write_table(Unwritable({"doc_id": ["b"]}), target)
-    assert pd.read_parquet(target)["doc_id"].tolist() == ["a"]  # old table intact
-    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
-
-
-def test_renamed_file_problem_messages_name_the_new_path(tmp_path):
-    # regression: reused problem rows kept the old path inside their message
-    raw = _raw_copy(tmp_path)
-    build(raw, tmp_path / "out", progress=False)
-    old = raw / "004_8c642f3c1dbf128b.txt"
-    new = raw / "renamed.txt"
-    old.rename(new)
-    result = build(raw, tmp_path / "out", progress=False)
-    assert result.n_parsed == 0
-    messages = result.problems.loc[result.problems["doc_id"] == "renamed", "message"].tolist()
-    assert messages and all(str(new) in m and str(old) not in m for m in messages)
-
-
-def test_identical_files_each_get_a_row(tmp_path):
-    raw = _raw_copy(tmp_path)
-    first = sorted(raw.glob("*.txt"))[0]
-    shutil.copy(first, raw / "copy.txt")
-    build(raw, tmp_path / "out", progress=False)
-    result = build(raw, tmp_path / "out", progress=False)
-    assert result.n_parsed == 0 and len(result.documents) == 6
-    assert result.documents["sha256"].value_counts().max() == 2
-
-
-def test_failed_file_is_not_reread_until_the_parser_changes(tmp_path, monkeypatch):
-    raw = _raw_copy(tmp_path)
-    (raw / "empty.txt").write_bytes(b"")
-    build(raw, tmp_path / "out", progress=False)
-    # an empty file has no digest worth caching, but a binary one does
-    (raw / "empty.txt").unlink()
-    (raw / "binary.txt").write_bytes(bytes(range(256)) * 40)
-    assert build(raw, tmp_path / "out", progress=False).n_parsed == 1
-    again = build(raw, tmp_path / "out", progress=False)
-    assert again.n_parsed == 0 and "binary" in set(again.problems["doc_id"])
-    monkeypatch.setattr(store.version, "parser_version", lambda: "999+pattern-edit")
-    assert build(raw, tmp_path / "out", progress=False).n_parsed == 6
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in readers:
+        thread.start()
+    try:
+        for round_ in range(6):
+            (_state_b if round_ % 2 == 0 else _state_a)(raw)
+            build(raw, out, progress=False)
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join(60)
+    assert errors == []
+    assert len(answers) > 20
+    assert set(answers) <= expected
+    assert set(answers) == expected  # both builds were seen
 
 
-def test_unchanged_inputs_leave_the_tables_untouched(tmp_path):
-    raw = _raw_copy(tmp_path)
-    build(raw, tmp_path / "out", progress=False)
-    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.parquet")}
-    build(raw, tmp_path / "out", progress=False)
-    assert stamps == {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("*.parquet")}
+# --- a build killed at any moment ---------------------------------------------------------
 
 
-def test_parallel_parsing_gives_the_same_tables(tmp_path):
-    raw = _raw_copy(tmp_path)
-    one = build(raw, tmp_path / "one", progress=False, workers=1)
-    two = build(raw, tmp_path / "two", progress=False, workers=2)
-    for table in ("documents", "problems", "sections", "indicators"):
-        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+def _workers_of(pid: int) -> list[int]:
+    """Worker processes started by build process ``pid`` that are still alive."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"reportlib.workers" in b" ".join(argv) and str(pid).encode() in argv:
+            found.append(int(entry.name))
+    return found
 
 
-def test_missing_indicators_table_is_rebuilt_for_unchanged_reports(tmp_path):
-    # regression: with documents and sections reused, a missing indicators.parquet (a build
-    # made before indicators existed) left the unchanged reports without indicators
-    raw = _raw_copy(tmp_path)
-    first = build(raw, tmp_path / "out", progress=False)
-    (tmp_path / "out" / "indicators.parquet").unlink()
-    second = build(raw, tmp_path / "out", progress=False)
-    assert len(second.indicators) == len(first.indicators) > 0
-    assert (tmp_path / "out" / "indicators.parquet").exists()
+def test_a_build_killed_at_any_moment_leaves_one_whole_generation_and_the_next_is_clean(
+    tmp_path, clean
+):
+    raw = _raw_like(clean, tmp_path)
+    out = tmp_path / "out"
+    script = str(ROOT / "tests" / "kill_build.py")
+    _state_a(raw)
+    build(raw, out, progress=False)
+    _state_b(raw)
+    dry = tmp_path / "dry"
+    shutil.copytree(out, dry, symlinks=True)
+    counted = subprocess.run(
+        [sys.executable, script, str(raw), str(dry), "0"], capture_output=True, text=True,
+        cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert counted.returncode == 0, counted.stderr
+    steps = int(counted.stdout.split()[-1])
+    assert steps > 30
+    # every one of the last steps (publishing, pruning, the cache), and a spread before them
+    moments = sorted(set(range(max(steps - 24, 1), steps + 1)) | set(range(1, steps, 9)))
+    published_new = 0
+    for moment in moments:
+        _state_a(raw)
+        build(raw, out, progress=False)  # state A published (from the cache after round 1)
+        assert _equal(_tables(out), clean["a"])
+        _state_b(raw)
+        killed = subprocess.run(
+            [sys.executable, script, str(raw), str(out), str(moment)], capture_output=True,
+            cwd=ROOT, timeout=300,
+        )  # fmt: skip
+        assert killed.returncode == -9, (moment, killed.stderr[-2000:])
+        time.sleep(0.2)
+        pid = _last_pid(out)
+        assert pid is None or _workers_of(pid) == [], "its workers must die with it"
+        # readers see one whole build: the old one, or the new one if it was published
+        seen = _tables(out)
+        old, new = _equal(seen, clean["a"]), _equal(seen, clean["b"])
+        assert old or new, f"killed at step {moment} of {steps}: a mixed or broken generation"
+        published_new += new
+        # the next build repairs everything: exactly the tables of a clean build
+        again = build(raw, out, progress=False)
+        assert _equal(_tables(out), clean["b"]), f"killed at step {moment} of {steps}"
+        leftovers = [p.name for p in out.rglob("*") if p.name.endswith((".tmp", ".partial"))]
+        assert leftovers == [], (moment, leftovers)
+        assert again.n_parsed <= 2
+    assert 0 < published_new < len(moments)  # killed both before and after publishing
 
 
-def test_sections_problem_is_not_doubled_when_sections_are_split_again(tmp_path):
-    from tests.conftest import CORPUS
-
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(CORPUS / "d013.txt", raw / "plain.txt")  # no numbered headings: one problem row
-    build(raw, tmp_path / "out", progress=False)
-    (tmp_path / "out" / "sections.parquet").unlink()
-    result = build(raw, tmp_path / "out", progress=False)
-    assert (result.problems["stage"] == "sections").sum() == 1
+def _last_pid(out: Path) -> int | None:
+    try:
+        return json.loads((out / ".lock").read_text() or "{}").get("pid")
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,20 @@
+"""A stand-in for :func:`reportlib.results.process_files` that hangs on files named
+``slow.txt`` (and crashes its process on ``crash.txt``), for the worker pool's tests."""
+
+import os
+import signal
+import time
+
+from reportlib.results import process_files as real_process_files
+
+
+def process_files(tasks, *, limits, on_file=None):
+    for number, task in enumerate(tasks):
+        name = os.path.basename(task.path)
+        if name in ("slow.txt", "crash.txt") and on_file is not None:
+            on_file(number)  # as the real one: the files before it are read
+        if name == "slow.txt":
+            time.sleep(3600)
+        if name == "crash.txt":
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real_process_files(tasks, limits=limits, on_file=on_file)
