@@ -128,16 +128,16 @@ def _files_below(folder: Path) -> list[Path]:
 
 
 def display_path(path: str | Path) -> str:
-    """A path as text that can be stored and shown: itself when it is valid UTF-8, else its
-    bytes with ``\\x`` escapes for those that are not (file names from Windows archives are
+    r"""A path as text that can be stored and shown: itself when it is valid UTF-8, else its
+    bytes with ``\x`` escapes for those that are not (file names from Windows archives are
     often GBK bytes).
 
     Examples
     --------
     >>> display_path("报告/2023.txt")
     '报告/2023.txt'
-    >>> display_path(os.fsdecode("甲镇".encode("gbk") + b".txt"))
-    '\\xbc\\xd7\\xd5\\xf2.txt'
+    >>> print(display_path(os.fsdecode("甲镇".encode("gbk") + b".txt")))
+    \xbc\xd7\xd5\xf2.txt
     """
     text = os.fspath(path)
     try:
@@ -148,7 +148,7 @@ def display_path(path: str | Path) -> str:
 
 
 def name_problem(path: Path, *, doc_id: str, sha256: str = "") -> dict[str, object] | None:
-    """A problems row (stage ``path``) for a file name that is not valid UTF-8, or None.
+    r"""A problems row (stage ``path``) for a file name that is not valid UTF-8, or None.
 
     The file is still read; the row says how its name is shown and, when the bytes read as
     GB18030, what the name says.
@@ -157,8 +157,8 @@ def name_problem(path: Path, *, doc_id: str, sha256: str = "") -> dict[str, obje
     --------
     >>> name_problem(Path("a.txt"), doc_id="a") is None
     True
-    >>> name_problem(Path(os.fsdecode("甲镇".encode("gbk") + b".txt")), doc_id="x")["message"]
-    '\\xbc\\xd7\\xd5\\xf2.txt: file name is not valid UTF-8, shown with \\x escapes; read as GB18030 it is 甲镇.txt'
+    >>> print(name_problem(Path(os.fsdecode("甲镇".encode("gbk") + b".txt")), doc_id="x")["message"])
+    \xbc\xd7\xd5\xf2.txt: file name is not valid UTF-8, shown with \x escapes; read as GB18030 it is 甲镇.txt
     """
     shown = display_path(path)
     if shown == os.fspath(path):
@@ -304,7 +304,8 @@ def parse_file(
                 raw.sha256,
                 "decode",
                 f"{source}: {n_replaced} byte(s) that are not valid {raw.encoding} were "
-                f"replaced by U+FFFD{where}; the rest of the report was read",
+                f"replaced by U+FFFD (stray NUL bytes dropped){where}; the rest of the "
+                "report was read",
             )
         )
     problems += [

@@ -96,9 +96,8 @@ class LimitExceededError(ReportlibError):
     ):
         self.limit = limit
         self.allowed = allowed
-        super().__init__(
-            f"{message} (over the limit {limit}={allowed:g})", path=path, offset=offset
-        )
+        shown = f"{int(allowed)}" if float(allowed).is_integer() else f"{allowed:g}"
+        super().__init__(f"{message} (over the limit {limit}={shown})", path=path, offset=offset)
 
 
 class BuildLockedError(ReportlibError):

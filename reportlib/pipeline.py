@@ -178,7 +178,9 @@ def build(
         parser = version.parser_version()
         previous = store.published(out_dir)
         if use_cache and previous is not None and _unchanged(previous, inputs, parser, limits):
-            return _result(out_dir, previous.path, inputs, started, parsed=0, published=False)
+            result = _result(out_dir, previous.path, inputs, started, parsed=0, published=False)
+            result.removed = removed
+            return result
         cache = ResultCache(out_dir / "cache", version=parser)
         try:
             partial = store.begin_generation(out_dir)

@@ -265,56 +265,67 @@ def _workers_of(pid: int) -> list[int]:
     return found
 
 
+def _moments(steps: list[str]) -> list[int]:
+    """Step numbers (from 1) to kill a build at: the first of each kind of step where the
+    kind changes (a run of fsyncs, one after the other, is one kind of moment), and every
+    step from the end of writing the tables on (publishing, pruning, the cache)."""
+    last_batch = max(i for i, step in enumerate(steps) if step.endswith("put"))
+    chosen = {
+        number
+        for number, step in enumerate(steps, start=1)
+        if number > last_batch or number < 3 or step != steps[number - 3]
+    }
+    return sorted(chosen)
+
+
 def test_a_build_killed_at_any_moment_leaves_one_whole_generation_and_the_next_is_clean(
     tmp_path, clean
 ):
     raw = _raw_like(clean, tmp_path)
-    out = tmp_path / "out"
-    script = str(ROOT / "tests" / "kill_build.py")
+    out, snapshot = tmp_path / "out", tmp_path / "snapshot"
     _state_a(raw)
-    build(raw, out, progress=False)
+    build(raw, snapshot, progress=False)  # state A published, its cache filled
     _state_b(raw)
-    dry = tmp_path / "dry"
-    shutil.copytree(out, dry, symlinks=True)
-    counted = subprocess.run(
-        [sys.executable, script, str(raw), str(dry), "0"], capture_output=True, text=True,
-        cwd=ROOT, timeout=300,
+    killer = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "kill_build.py"), str(raw), str(out), str(snapshot)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip
-    assert counted.returncode == 0, counted.stderr
-    steps = int(counted.stdout.split()[-1])
-    assert steps > 30
-    # every one of the last steps (publishing, pruning, the cache), and a spread before them
-    moments = sorted(set(range(max(steps - 24, 1), steps + 1)) | set(range(1, steps, 9)))
-    published_new = 0
-    for moment in moments:
-        _state_a(raw)
-        build(raw, out, progress=False)  # state A published (from the cache after round 1)
-        assert _equal(_tables(out), clean["a"])
-        _state_b(raw)
-        killed = subprocess.run(
-            [sys.executable, script, str(raw), str(out), str(moment)], capture_output=True,
-            cwd=ROOT, timeout=300,
-        )  # fmt: skip
-        assert killed.returncode == -9, (moment, killed.stderr[-2000:])
-        time.sleep(0.2)
-        pid = _last_pid(out)
-        assert pid is None or _workers_of(pid) == [], "its workers must die with it"
-        # readers see one whole build: the old one, or the new one if it was published
-        seen = _tables(out)
-        old, new = _equal(seen, clean["a"]), _equal(seen, clean["b"])
-        assert old or new, f"killed at step {moment} of {steps}: a mixed or broken generation"
-        published_new += new
-        # the next build repairs everything: exactly the tables of a clean build
-        again = build(raw, out, progress=False)
-        assert _equal(_tables(out), clean["b"]), f"killed at step {moment} of {steps}"
-        leftovers = [p.name for p in out.rglob("*") if p.name.endswith((".tmp", ".partial"))]
-        assert leftovers == [], (moment, leftovers)
-        assert again.n_parsed <= 2
-    assert 0 < published_new < len(moments)  # killed both before and after publishing
 
+    def kill_at(moment: int, workers: int) -> tuple[int, int]:
+        killer.stdin.write(f"{moment} {workers}\n")
+        killer.stdin.flush()
+        _, code, pid = map(int, killer.stdout.readline().split())
+        return code, pid
 
-def _last_pid(out: Path) -> int | None:
     try:
-        return json.loads((out / ".lock").read_text() or "{}").get("pid")
-    except (OSError, ValueError):
-        return None
+        code, _ = kill_at(0, 0)
+        assert code == 0
+        steps = list(iter(killer.stdout.readline, "end\n"))
+        moments = _moments([step.strip() for step in steps])
+        assert len(steps) > 30 and len(moments) > 20
+        published_new = 0
+        for number, moment in enumerate(moments):
+            # a worker process in some runs (its death is checked), in-process in the others
+            workers = 1 if number % 5 == 0 else 0
+            code, pid = kill_at(moment, workers)
+            assert code == -9, f"step {moment} ({steps[moment - 1].strip()}): exit {code}"
+            deadline = time.monotonic() + 5
+            while _workers_of(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert _workers_of(pid) == [], "its workers must die with it"
+            where = f"killed at step {moment} of {len(steps)}: {steps[moment - 1].strip()}"
+            # readers see one whole build: the old one, or the new one if it was published
+            seen = _tables(out)
+            old, new = _equal(seen, clean["a"]), _equal(seen, clean["b"])
+            assert old or new, f"{where}: a mixed or broken generation"
+            published_new += new
+            # the next build repairs everything: exactly the tables of a clean build
+            again = build(raw, out, progress=False, workers=0)
+            assert _equal(_tables(out), clean["b"]), where
+            leftovers = [p.name for p in out.rglob("*") if p.name.endswith((".tmp", ".partial"))]
+            assert leftovers == [], (where, leftovers)
+            assert again.n_parsed <= 2, where
+        assert 0 < published_new < len(moments)  # killed both before and after publishing
+    finally:
+        killer.stdin.close()
+        killer.wait(60)
