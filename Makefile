@@ -52,5 +52,6 @@ benchmark: $(STAMP) ## metadata accuracy; `reportlib build` on 100 MB; segmentat
 	$(BIN)/python benchmarks/briefing.py
 	$(BIN)/python benchmarks/reuse.py
 
-clean: ## remove built tables and caches (never data/raw)
-	rm -rf data/processed/*.parquet briefings benchmarks/.work .pytest_cache .ruff_cache
+clean: ## remove built tables, generations and the build cache (never data/raw)
+	rm -rf data/processed/*.parquet data/processed/current data/processed/generations \
+		data/processed/cache data/processed/.lock briefings benchmarks/.work .pytest_cache .ruff_cache

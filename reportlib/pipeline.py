@@ -519,8 +519,16 @@ def _manifest(folder: Path, inputs, parser: str, limits: Limits, counts: dict) -
 
 
 def summarize(result: BuildResult) -> str:
-    """A plain-text summary of a build: documents by level and year, problems by stage."""
-    documents, problems = result.documents, result.problems
+    """A plain-text summary of a build: documents by level and year, problems by stage.
+
+    Reads only the columns it shows, so summarising a large build costs little memory.
+    """
+
+    def read(name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        return pd.read_parquet(result.generation / f"{name}.parquet", columns=columns)
+
+    documents = read("documents", ["doc_id", "level", "report_year"])
+    problems = read("problems", ["stage", "message"])
     what = "published" if result.published else "unchanged, nothing rewritten"
     lines = [
         f"Built {len(documents)} documents from {result.n_files} files "
@@ -538,18 +546,18 @@ def summarize(result: BuildResult) -> str:
             margins_name="all",
         )
         lines += ["", "Documents by level (rows) and report year (columns):", table.to_string()]
-    outline = result.outline
+    outline = read("outline")
     if len(outline):
         parts = ", ".join(
             f"{part} {int(outline[f'has_{part}'].sum())}" for part in sections_module.PARTS
         )
         lines += [
             "",
-            f"Sections: {len(result.sections)}; reports with each mandated part: {parts}; "
+            f"Sections: {result._rows('sections')}; reports with each mandated part: {parts}; "
             f"parts in order: {int(outline['order_ok'].sum())}; "
             f"median compliance score {outline['compliance_score'].median():.0f}/100",
         ]
-    indicators = result.indicators
+    indicators = read("indicators", ["doc_id", "category", "is_duplicate"])
     if len(indicators):
         top = indicators.loc[~indicators["is_duplicate"], "category"].value_counts().head(5)
         lines.append(
@@ -562,7 +570,7 @@ def summarize(result: BuildResult) -> str:
             f"Tokens: {result.n_tokens} words in tokens.parquet (reportlib.tokenize; "
             "count_keywords, keyness, kwic and top_terms read them)"
         )
-    reuse = pd.read_parquet(result.generation / "reuse.parquet", columns=["doc_id", "relation"])
+    reuse = read("reuse", ["doc_id", "relation"])
     if len(reuse):
         relations = reuse.groupby("relation")["doc_id"].nunique()
         lines.append(
