@@ -51,6 +51,8 @@ benchmark: $(STAMP) ## metadata accuracy; `reportlib build` on 100 MB; segmentat
 	$(BIN)/python benchmarks/words.py
 	$(BIN)/python benchmarks/briefing.py
 	$(BIN)/python benchmarks/reuse.py
+	$(BIN)/python benchmarks/repetitive.py
+	$(BIN)/python benchmarks/store.py --megabytes 50 100 --report-mb 20
 
 clean: ## remove built tables, generations and the build cache (never data/raw)
 	rm -rf data/processed/*.parquet data/processed/current data/processed/generations \

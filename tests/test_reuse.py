@@ -3,8 +3,12 @@ repetition told apart, formulae counted but not paired."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -215,3 +219,267 @@ def test_build_writes_the_reuse_table(tmp_path):
     assert list(reuse.columns)[:2] == ["doc_id", "other_doc_id"]
     internal = reuse[reuse["relation"] == "internal"]
     assert set(internal["doc_id"]) == {"004_8c642f3c1dbf128b"}
+
+
+# --- repetition: work and memory grow linearly with a report's length -----------------------
+
+SEEDS = ROOT / "data" / "raw" / "seeds"
+_SENTENCE = (
+    "全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度，全年开展执法检查60次。"
+)
+
+
+def _page() -> str:
+    """A real report page (永乐镇's, 3,700 characters, page noise kept)."""
+    return (SEEDS / "000_aaf925eb580b3263.txt").read_text(encoding="utf-8").strip()
+
+
+def _repeated(variant: str, copies: int) -> pd.DataFrame:
+    """One report made of ``copies`` copies of something."""
+    import cn2an
+
+    page = _page()
+    if variant == "page":
+        text = (page + "\n") * copies
+    elif variant == "page without line breaks":
+        text = page.replace("\n", "") * copies
+    elif variant == "one sentence":
+        text = _SENTENCE * copies
+    elif variant == "no sentence marks":  # one line of 3,500 × copies characters
+        text = re.sub(r"[。！？；!?;\n]", "", page) * copies
+    elif variant == "numbered pages":  # near-identical sentences, each a distinct one
+        text = "".join(
+            f"{page}\n本页为报告正文的第{cn2an.an2cn(number)}页，共计若干页，请注意查阅。\n"
+            for number in range(copies)
+        )
+    else:
+        raise ValueError(variant)
+    return pd.DataFrame(
+        {
+            "doc_id": ["repeated"],
+            "entity": ["永乐镇"],
+            "parent": ["芮城县"],
+            "report_year": [2023],
+            "text": [text],
+        }
+    )
+
+
+def _work(documents: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """What find_reuse does, counted: sentence pairs handed to _runs, characters _extend
+    walks, difflib comparisons, and the rows (and their characters) it returns."""
+    import difflib
+
+    from reportlib import reuse as module
+
+    work = dict.fromkeys(
+        ("sentence pairs", "characters extended", "difflib comparisons", "rows", "row chars"), 0
+    )
+    runs, extend, matcher = module._runs, module._extend, difflib.SequenceMatcher
+
+    def counting_runs(matched):
+        work["sentence pairs"] += len(matched)
+        return runs(matched)
+
+    def counting_extend(mine, theirs, span, other_span, **options):
+        grown = extend(mine, theirs, span, other_span, **options)
+        work["characters extended"] += span[0] - grown[0][0] + grown[0][1] - span[1]
+        return grown
+
+    class CountingMatcher(matcher):
+        def __init__(self, *args, **kwargs):
+            work["difflib comparisons"] += 1
+            super().__init__(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "_runs", counting_runs)
+        patch.setattr(module, "_extend", counting_extend)
+        patch.setattr(difflib, "SequenceMatcher", CountingMatcher)
+        reuse = module.find_reuse(documents)
+    work["rows"] = len(reuse)
+    work["row chars"] = int(reuse["n_chars"].sum())
+    assert (reuse["relation"] == "internal").all() and len(reuse)
+    return work
+
+
+@pytest.mark.parametrize(
+    ("variant", "copies"),
+    [
+        ("page", 10),
+        ("page without line breaks", 10),
+        ("one sentence", 200),
+        ("no sentence marks", 10),
+        ("numbered pages", 20),
+    ],
+)
+def test_work_grows_linearly_with_repetition(variant, copies, monkeypatch):
+    # Work counted, not timed: n, 2n and 4n copies. Before the chains, a sentence found k
+    # times was paired k² times (ratio 4 for each doubling) and passages grew across the
+    # whole repeated text.
+    works = [_work(_repeated(variant, copies * factor), monkeypatch) for factor in (1, 2, 4)]
+    for measure in works[0]:
+        for smaller, larger in itertools.pairwise(works):
+            growth = (larger[measure] + 1) / (smaller[measure] + 1)
+            assert growth <= 2.3, (variant, measure, [work[measure] for work in works])
+
+
+@pytest.mark.parametrize("variant", ["page", "page without line breaks", "no sentence marks"])
+def test_a_repeated_report_repeats_each_copy_from_the_one_before(variant):
+    copies = 30
+    documents = _repeated(variant, copies)
+    reuse = find_reuse(documents)
+    assert set(reuse["relation"]) == {"internal"}
+    later = reuse[reuse["start"] > reuse["other_start"]]
+    # one passage a copy (the first has none before it), each against the copy before it
+    period = len(documents["text"][0]) / copies
+    assert len(later) == copies - 1
+    assert ((later["start"] - later["other_start"] - period).abs() <= 0.01 * period).all()
+    # all of a copy, but short lines at its edges (and, in the last copy, the final piece of
+    # a line without sentence marks, cut differently where no copy follows)
+    assert later["n_chars"].median() >= 0.98 * period and later["n_chars"].min() >= 0.7 * period
+    summary = reuse_summary(reuse, documents).iloc[0]
+    # each copy repeats the one before: (copies - 1) / copies of the report; the first copy
+    # counts too (the second repeats it), less the short lines at the pages' edges
+    assert summary["internal_ratio"] >= (copies - 1) / copies - 0.01
+    assert summary["boilerplate_ratio"] == 0
+
+
+def test_a_20_mb_repeated_report_stays_under_3_gb():
+    # in a child process, so that its peak memory is its own; 8 GiB of address space at most,
+    # so that a regression fails here instead of starving the machine (the code before the
+    # chains ran out of memory on it)
+    script = textwrap.dedent(
+        f"""
+        import resource, sys, time
+        from pathlib import Path
+        import pandas as pd
+        from reportlib.reuse import find_reuse, reuse_summary
+
+        resource.setrlimit(resource.RLIMIT_AS, (8 * 2**30, resource.RLIM_INFINITY))
+        seeds = sorted(Path({str(SEEDS)!r}).glob("*.txt"))
+        page = "\\n".join(path.read_text(encoding="utf-8").strip() for path in seeds) + "\\n"
+        copies = round(20e6 / len(page.encode()))
+        documents = pd.DataFrame({{"doc_id": ["big"], "entity": ["永乐镇"],
+            "parent": ["芮城县"], "report_year": [2023], "text": [page * copies]}})
+        started = time.perf_counter()
+        reuse = find_reuse(documents)
+        seconds = time.perf_counter() - started
+        ratio = reuse_summary(reuse, documents)["internal_ratio"].iloc[0]
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB else
+        print(len(documents["text"][0].encode()), copies, len(reuse), ratio, peak, seconds)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    n_bytes, copies, n_rows, ratio, peak, _seconds = result.stdout.split()
+    assert int(n_bytes) >= 19_000_000
+    assert float(peak) < 3 * 2**30, f"peak RSS {float(peak) / 2**20:.0f} MiB"
+    assert int(n_rows) >= 2 * (int(copies) - 1)
+    assert float(ratio) >= (int(copies) - 1) / int(copies) - 0.01
+
+
+def test_two_repeated_reports_pair_copy_by_copy():
+    page = _page() + "\n"
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["twelve", "seven"],
+            "entity": ["永乐镇", "永乐镇"],
+            "report_year": [2023, 2024],
+            "text": [page * 12, page * 7],
+        }
+    )
+    reuse = find_reuse(documents)
+    external = reuse[reuse["relation"] != "internal"]
+    # copies 1-7 of one against 1-7 of the other, 8-12 against 1-5, both ways: 4 passages,
+    # not one for each of the 12 + 7 - 1 offsets between them
+    assert len(external) <= 12 + 7
+    summary = reuse_summary(reuse, documents).set_index("doc_id")
+    assert (summary["boilerplate_ratio"] > 0.95).all()
+
+
+def test_a_paragraph_repeated_a_few_times_is_paired_all_with_all():
+    # as before the chains: up to ALL_PAIRS_UP_TO combinations every copy meets every copy
+    paragraph = "一是深化法治教育培训，构建全方位学习体系，切实增强机关干部依法行政意识与理念。"
+    filler = [
+        "二是强化制度体系建设，完善各项规章制度。",
+        "三是规范行政权力运行，全面推行行政执法责任制。",
+    ]
+    text = "\n".join([paragraph, filler[0], paragraph, filler[1], paragraph])
+    reuse = find_reuse(pd.DataFrame({"doc_id": ["a"], "text": [text]}), min_chars=30)
+    starts = sorted(zip(reuse["start"], reuse["other_start"], strict=True))
+    places = [match.start() for match in re.finditer(re.escape(paragraph), text)]
+    assert starts == sorted((one, other) for one in places for other in places if one != other)
+
+
+def test_extension_is_bounded():
+    from reportlib.reuse import MAX_EXTEND_CHARS, _extend
+
+    text = "依法行政" * 5000  # identical far beyond the matched span, no line end
+    (start, end), _ = _extend(text, text, (8000, 8040), (4000, 4040))
+    assert 8000 - start <= MAX_EXTEND_CHARS and end - 8040 <= MAX_EXTEND_CHARS
+
+
+def test_a_long_line_is_cut_alike_in_every_copy():
+    from reportlib.reuse import MAX_UNIT_CHARS, _units
+
+    line = re.sub(r"[。！？；!?;\n]", "", _page())  # 3,500 characters, no sentence mark
+    normalized = line + "\n" + "另起一行的开头" + line
+    spans = _units(normalized, min_unit_chars=10)
+    assert max(end - start for start, end in spans) <= MAX_UNIT_CHARS
+    second = len(line) + 1
+    first_pieces = {normalized[start:end] for start, end in spans if end <= len(line)}
+    repeated = sum(
+        end - start
+        for start, end in spans
+        if start >= second and normalized[start:end] in first_pieces
+    )
+    # the same pieces wherever the copy starts, but the one that holds the junction
+    assert repeated >= 0.9 * len(line)
+
+
+def _reference_normalize(text: str, names: list[str]) -> tuple[str, list[int]]:
+    """normalize_for_reuse by its definition: one regular expression, match by match."""
+    from reportlib.reuse import _names
+
+    alternatives = [r"(?P<space>[^\S\n]+)", r"(?P<digits>[0-9０-９]+(?:[.,．][0-9０-９]+)*)"]
+    if _names(*names):
+        alternatives.append("(?P<name>" + "|".join(map(re.escape, _names(*names))) + ")")
+    pieces, offsets, position = [], [], 0
+    for match in re.finditer("|".join(alternatives), text):
+        pieces.append(text[position : match.start()])
+        offsets.extend(range(position, match.start()))
+        if match.lastgroup != "space":
+            pieces.append("#" if match.lastgroup == "digits" else "@")
+            offsets.append(match.start())
+        position = match.end()
+    pieces.append(text[position:])
+    offsets.extend(range(position, len(text)))
+    return "".join(pieces), offsets
+
+
+def test_normalisation_follows_its_definition(sample):
+    rng = random.Random(3)
+    alphabet = [*"0123456789０９.,．，。 \t\u3000\xa0\n甲乙镇永乐县", "永乐镇", "1,2", "3.5"]
+    cases = [
+        (text, [entity, parent])
+        for text, entity, parent in zip(
+            sample["text"], sample["entity"].fillna(""), sample["parent"].fillna(""), strict=True
+        )
+    ]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
+        cases.append(
+            (text, rng.choice([[], ["永乐镇"], ["永乐镇", "甲县"], ["1号镇"], ["永 乐镇"]]))
+        )
+    for text, names in cases:
+        normalized, offsets = normalize_for_reuse(text, names=names)
+        assert (normalized, offsets.tolist()) == _reference_normalize(text, names), text
+        assert offsets.dtype == "int32"
