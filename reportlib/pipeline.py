@@ -36,7 +36,7 @@ from reportlib import readers, results, store, version
 from reportlib import reuse as reuse_module
 from reportlib import sections as sections_module
 from reportlib.atomic import write_table
-from reportlib.cache import ResultCache
+from reportlib.cache import ResultCache, encode
 from reportlib.errors import LimitExceededError, ReportlibError
 from reportlib.limits import DEFAULT_LIMITS, Limits
 from reportlib.results import Entry, FileTask, Placed
@@ -46,8 +46,8 @@ __all__ = ["BuildResult", "build", "summarize"]
 
 BATCH_FILES = 2000  # files assembled and written at a time: bounds the build's memory
 BATCH_BYTES = 64 * 1024 * 1024  # … or fewer, when they are large
-CHUNK_FILES = 16  # files a worker takes at a time (the stages after reading are vectorised)
-CHUNK_BYTES = 1024 * 1024
+CHUNK_FILES = 64  # files a worker takes at a time (the stages after reading are vectorised)
+CHUNK_BYTES = 4 * 1024 * 1024
 
 _log = logging.getLogger("reportlib")
 
@@ -315,19 +315,21 @@ def _chunks(items: list[_Input]) -> Iterator[list[FileTask]]:
 
 def _fresh_entries(
     todo: list[_Input], *, workers: int | None, limits: Limits
-) -> Iterator[tuple[FileTask, Entry]]:
-    """Entries of the files to parse, in order, from worker processes (or this one)."""
+) -> Iterator[tuple[FileTask, Entry, bytes | None]]:
+    """Entries of the files to parse, in order, from worker processes (or this one), each
+    with its encoded form when a worker made it (None: encode it to store it)."""
     if not todo:
         return
     if workers == 0:
         for chunk in _chunks(todo):
-            yield from zip(chunk, results.process_files(chunk, limits=limits), strict=True)
+            entries = results.process_files(chunk, limits=limits)
+            yield from zip(chunk, entries, [None] * len(entries), strict=True)
         return
     n_chunks = sum(1 for _ in _chunks(todo))
     size = workers if workers is not None else min(os.cpu_count() or 1, n_chunks)
     with WorkerPool(size, limits=limits) as pool:
-        for chunk, entries in pool.imap(_chunks(todo)):
-            yield from zip(chunk, entries, strict=True)
+        for chunk, entries, payloads in pool.imap(_chunks(todo)):
+            yield from zip(chunk, entries, payloads, strict=True)
 
 
 class _Writers:
@@ -392,16 +394,16 @@ def _write_generation(
             stored = cache.get(
                 item.sha256 for item in batch if item.sha256 in cached and item.sha256 not in shared
             )
-            new: dict[str, Entry] = {}
+            new: dict[str, bytes] = {}
             placed, extra = [], []
             for item in batch:
                 entry = item.failure or shared.get(item.sha256) or stored.get(item.sha256)
                 if entry is None:
-                    task, entry = next(fresh)
+                    task, entry, payload = next(fresh)
                     if task.sha256 != item.sha256:  # the pool yields in the order given
                         raise ReportlibError(f"internal error: {task.path} out of order")
                     if _cacheable(entry):
-                        new[entry["sha256"]] = entry
+                        new[entry["sha256"]] = payload or encode(entry)
                     counts["timeouts"] += _timed_out(entry)
                 if item.sha256 in repeated:
                     shared[item.sha256] = entry

@@ -100,8 +100,11 @@ def process_files(
     by_doc_indicators = indicators.groupby("doc_id", sort=False).indices
     token_spans = _spans(tokens)
     token_text = tokens.column("token").cast(pa.string()).combine_chunks()
-    section_columns = {c: sections[c].tolist() for c in sections.columns}
-    indicator_columns = {c: indicators[c].tolist() for c in indicators.columns}
+    # whole columns as plain values once, sliced per file below
+    section_columns = {c: _plain_column(sections[c]) for c in _SECTION_FIELDS}
+    section_columns["parent"] = [_order_of(v) for v in sections["parent_section_id"].tolist()]
+    indicator_columns = {c: _plain_column(indicators[c]) for c in _INDICATOR_FIELDS}
+    indicator_columns["section"] = [_order_of(v) for v in indicators["section_id"].tolist()]
     token_columns = {
         "position": tokens.column("position").to_numpy().astype(np.int32),
         "start": tokens.column("start").to_numpy().astype(np.int64),
@@ -121,6 +124,25 @@ def process_files(
             )
         )
     return entries
+
+
+def _plain_column(column: pd.Series) -> list:
+    """A column as plain Python values: NumPy and Arrow scalars converted by ``tolist``,
+    nested values (lists of merged parts) and missing markers by :func:`_plain`."""
+    values = column.tolist()
+    if column.dtype == object:
+        values = [_plain(value) for value in values]
+    return values
+
+
+def _take(values: list, rows) -> list:
+    """``values[rows]``; one slice when the rows are consecutive (a document's rows are)."""
+    if not len(rows):
+        return []
+    first, last = int(rows[0]), int(rows[-1])
+    if last - first + 1 == len(rows):
+        return values[first : last + 1]
+    return [values[i] for i in rows]
 
 
 def _spans(table: pa.Table) -> dict[str, tuple[int, int]]:
@@ -174,24 +196,19 @@ def _entry(task: FileTask, item, *, sections, indicators, tokens) -> Entry:
     if row is None:
         return entry
     section_columns, rows = sections
-    entry["sections"] = {
-        name: [_plain(section_columns[name][i]) for i in rows] for name in _SECTION_FIELDS
-    }
-    entry["sections"]["parent"] = [_order_of(section_columns["parent_section_id"][i]) for i in rows]
+    entry["sections"] = {name: _take(values, rows) for name, values in section_columns.items()}
     # only a report without headings has a section of part unknown (its only one)
-    for _ in (i for i in rows if section_columns["part"][i] == "unknown"):
-        entry["problems"].append(
-            [
-                "sections",
-                f"{task.source_path}: no numbered headings found; the report is one section "
-                "of part unknown",
-            ]
-        )
+    for part in entry["sections"]["part"]:
+        if part == "unknown":
+            entry["problems"].append(
+                [
+                    "sections",
+                    f"{task.source_path}: no numbered headings found; the report is one "
+                    "section of part unknown",
+                ]
+            )
     indicator_columns, rows = indicators
-    entry["indicators"] = {
-        name: [_plain(indicator_columns[name][i]) for i in rows] for name in _INDICATOR_FIELDS
-    }
-    entry["indicators"]["section"] = [_order_of(indicator_columns["section_id"][i]) for i in rows]
+    entry["indicators"] = {name: _take(values, rows) for name, values in indicator_columns.items()}
     token_columns, token_text, (first, end) = tokens
     offsets = np.frombuffer(token_text.buffers()[1], np.int32)[
         token_text.offset : token_text.offset + len(token_text) + 1
@@ -201,7 +218,7 @@ def _entry(task: FileTask, item, *, sections, indicators, tokens) -> Entry:
     entry["tokens"] = {
         "n": end - first,
         "offsets": (offsets[first : end + 1] - low).astype(np.int32).tobytes(),
-        "data": data.to_pybytes()[low:high] if data is not None else b"",
+        "data": data.slice(low, high - low).to_pybytes() if data is not None else b"",
         **{
             name: np.ascontiguousarray(values[first:end]).tobytes()
             for name, values in token_columns.items()

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from reportlib.cache import decode, encode
 from reportlib.errors import ReportlibError
 from reportlib.limits import DEFAULT_LIMITS, Limits
 from reportlib.results import Entry, FileTask
@@ -86,7 +87,8 @@ def _worker(connection: Connection, parent: int) -> None:
         try:
             report(0)
             entries = process_files(tasks, limits=limits, on_file=report)
-            connection.send(("done", number, entries, time.monotonic()))
+            # encoded here, in parallel: the parent stores them in the cache as they are
+            connection.send(("done", number, [encode(e) for e in entries], time.monotonic()))
         except (BrokenPipeError, EOFError):
             return
         except Exception:
@@ -129,7 +131,7 @@ class WorkerPool:
     >>> from reportlib.results import FileTask
     >>> task = FileTask("data/raw/seeds/004_8c642f3c1dbf128b.txt", "seed.txt", "")
     >>> with WorkerPool(1) as pool:
-    ...     [entries[0]["row"]["entity"] for _, entries in pool.imap([[task]])]
+    ...     [entries[0]["row"]["entity"] for _, entries, _ in pool.imap([[task]])]
     ['那吾镇']
     """
 
@@ -193,13 +195,14 @@ class WorkerPool:
 
     def imap(
         self, chunks: Iterable[Sequence[FileTask]]
-    ) -> Iterator[tuple[list[FileTask], list[Entry]]]:
-        """Each chunk with its entries, in the order of ``chunks``; chunks are read ahead only
-        as far as the workers can use, so memory stays bounded."""
+    ) -> Iterator[tuple[list[FileTask], list[Entry], list[bytes | None]]]:
+        """Each chunk with its entries and their encoded form (:func:`reportlib.cache.encode`;
+        None for a file the pool itself gave up on), in the order of ``chunks``. Chunks are
+        read ahead only as far as the workers can use, so memory stays bounded."""
         source = iter(chunks)
         pending: deque[_Job] = deque()  # jobs not yet given to a worker
         chunks_by_number: dict[int, list[FileTask]] = {}
-        results: dict[int, dict[int, Entry]] = {}
+        results: dict[int, dict[int, tuple[Entry, bytes | None]]] = {}
         next_out = 0
         read = 0
         exhausted = False
@@ -215,8 +218,12 @@ class WorkerPool:
                 pending.append(_Job(read, list(range(len(chunk)))))
                 read += 1
             while next_out < read and len(results[next_out]) == len(chunks_by_number[next_out]):
-                entries = [results[next_out][i] for i in range(len(chunks_by_number[next_out]))]
-                yield chunks_by_number.pop(next_out), entries
+                done = [results[next_out][i] for i in range(len(chunks_by_number[next_out]))]
+                yield (
+                    chunks_by_number.pop(next_out),
+                    [entry for entry, _ in done],
+                    [payload for _, payload in done],
+                )
                 del results[next_out]
                 next_out += 1
             if exhausted and next_out == read:
@@ -242,7 +249,7 @@ class WorkerPool:
         self,
         pending: deque[_Job],
         chunks: dict[int, list[FileTask]],
-        results: dict[int, dict[int, Entry]],
+        results: dict[int, dict[int, tuple[Entry, bytes | None]]],
     ) -> None:
         busy = [w for w in self._workers if w.jobs]
         if not busy:
@@ -288,8 +295,8 @@ class WorkerPool:
         if worker.jobs:
             worker.beat, worker.done = time.monotonic(), 0
         if kind == "done":
-            for index, entry in zip(job.indices, message[2], strict=True):
-                results[number][index] = entry
+            for index, payload in zip(job.indices, message[2], strict=True):
+                results[number][index] = (decode(payload), payload)
             return
         # a bug in a stage: find the file by trying them one at a time
         if len(job.indices) > 1:
@@ -297,8 +304,11 @@ class WorkerPool:
             return
         index = job.indices[0]
         last = message[2].strip().splitlines()[-1]
-        results[number][index] = failed_entry(
-            chunks[number][index], "parse", f"unexpected error in a per-file stage: {last}"
+        results[number][index] = (
+            failed_entry(
+                chunks[number][index], "parse", f"unexpected error in a per-file stage: {last}"
+            ),
+            None,
         )
 
     def _death(self, worker: _Worker) -> str:
@@ -335,12 +345,12 @@ class WorkerPool:
             culprit = running.indices[worker.done]
             rest = [i for i in running.indices if i != culprit]
             task = chunks[running.chunk][culprit]
-            results[running.chunk][culprit] = failed_entry(task, "limit", why)
+            results[running.chunk][culprit] = (failed_entry(task, "limit", why), None)
             if rest:
                 pending.appendleft(_Job(running.chunk, rest))
         elif n_files == 1:
             task = chunks[running.chunk][running.indices[0]]
-            results[running.chunk][running.indices[0]] = failed_entry(task, "limit", why)
+            results[running.chunk][running.indices[0]] = (failed_entry(task, "limit", why), None)
         else:  # past reading, in the stages that run for the whole chunk: one at a time
             pending.extendleft(_Job(running.chunk, [i]) for i in reversed(running.indices))
         pending.extendleft(reversed(waiting))

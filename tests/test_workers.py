@@ -38,16 +38,16 @@ def test_chunks_come_back_in_order_whatever_finishes_first(tmp_path):
     chunks = [tasks[0:1], tasks[1:5], tasks[5:6], tasks[6:9]]
     with WorkerPool(2) as pool:
         got = list(pool.imap(chunks))
-    assert [chunk for chunk, _ in got] == chunks
-    assert all(len(entries) == len(chunk) for chunk, entries in got)
-    assert None not in _rows([e for _, entries in got for e in entries])
+    assert [chunk for chunk, _, _ in got] == chunks
+    assert all(len(entries) == len(chunk) for chunk, entries, _ in got)
+    assert None not in _rows([e for _, entries, _ in got for e in entries])
 
 
 def test_a_file_over_its_time_budget_is_blamed_alone(tmp_path):
     tasks = _tasks(tmp_path, ["a.txt", "b.txt", "slow.txt", "c.txt"])
     started = time.monotonic()
     with WorkerPool(1, limits=Limits(max_seconds=1.5), function=SLOW) as pool:
-        ((_, entries),) = pool.imap([tasks])
+        ((_, entries, _),) = pool.imap([tasks])
         assert pool.killed == 1
     assert time.monotonic() - started < 60
     assert _rows(entries)[2] is None and None not in _rows(entries[:2] + entries[3:])
@@ -58,7 +58,7 @@ def test_a_file_over_its_time_budget_is_blamed_alone(tmp_path):
 def test_a_worker_that_dies_costs_only_its_file(tmp_path):
     tasks = _tasks(tmp_path, ["a.txt", "crash.txt", "b.txt"])
     with WorkerPool(1, function=SLOW) as pool:
-        ((_, entries),) = pool.imap([tasks])
+        ((_, entries, _),) = pool.imap([tasks])
     assert _rows(entries)[0] is not None and _rows(entries)[2] is not None
     assert "SIGKILL" in entries[1]["problems"][0][1]
 
@@ -118,6 +118,6 @@ def test_in_process_results_equal_worker_results(tmp_path):
 
     tasks = _tasks(tmp_path, ["a.txt", "b.txt"])
     with WorkerPool(1) as pool:
-        ((_, entries),) = pool.imap([tasks])
+        ((_, entries, _),) = pool.imap([tasks])
     # repr, because NaN (a missing bound of an indicator) is not equal to itself
     assert repr(entries) == repr(process_files(tasks))
