@@ -52,8 +52,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work")
     arguments = parser.parse_args()
 
-    from reportlib.documents import find_input_files, parse_file
     from reportlib import build
+    from reportlib.documents import find_input_files, parse_file
 
     raw, out = arguments.work / "raw", arguments.work / "processed"
     n_files, n_bytes = replicate(arguments.megabytes, raw)

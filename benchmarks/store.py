@@ -29,8 +29,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import replicate  # noqa: E402
-from timing import best_of  # noqa: E402
+from build import replicate
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -81,6 +81,8 @@ class BuildResult:
     seconds: float
     published: bool = True
     n_timeouts: int = 0
+    n_copies: int = 0  # files whose bytes another file of this build has too (parsed once)
+    n_refused: int = 0  # files refused before reading (special files, over a limit …)
     removed: list[str] = field(default_factory=list)
 
     def _read(self, name: str) -> pd.DataFrame:
@@ -208,15 +210,19 @@ def _result(
     out_dir: Path, generation: Path, inputs: list[_Input], started: float, *, parsed: int,
     published: bool = True,
 ) -> BuildResult:  # fmt: skip
+    refused = sum(item.failure is not None for item in inputs)
+    distinct = len({item.sha256 for item in inputs if item.failure is None})
     return BuildResult(
         out_dir=out_dir,
         generation=generation,
         n_files=len(inputs),
         n_parsed=parsed,
-        n_cached=len(inputs) - parsed,
+        n_cached=distinct - parsed,
         n_bytes=sum(item.n_bytes for item in inputs),
         seconds=time.perf_counter() - started,
         published=published,
+        n_copies=len(inputs) - refused - distinct,
+        n_refused=refused,
     )
 
 
@@ -535,8 +541,10 @@ def summarize(result: BuildResult) -> str:
     lines = [
         f"Built {len(documents)} documents from {result.n_files} files "
         f"({result.n_bytes / 1e6:.1f} MB) in {result.seconds:.2f} s: "
-        f"{result.n_parsed} parsed, {result.n_cached} from cache → {result.out_dir} "
-        f"({what}: {result.generation.name})",
+        f"{result.n_parsed} parsed, {result.n_cached} from cache"
+        + (f", {result.n_copies} identical to another file" if result.n_copies else "")
+        + (f", {result.n_refused} refused before reading" if result.n_refused else "")
+        + f" → {result.out_dir} ({what}: {result.generation.name})",
     ]
     if result.removed:
         lines.append(f"Removed what an interrupted build left: {len(result.removed)} item(s)")
