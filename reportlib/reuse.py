@@ -43,6 +43,14 @@ lines without any sentence mark):
 - A sentence longer than ``MAX_UNIT_CHARS`` is cut where its own text says (so a repeated
   line is cut the same way in every copy), and a passage grows over at most
   ``MAX_EXTEND_CHARS`` identical characters at each edge.
+
+Sharing costs array operations, not Python steps, for each sentence pair: a corpus of many
+reports copying one template (every sentence in dozens of reports) makes millions of pairs for
+tens of thousands of passages. A sentence found at most a few times in any report, its family
+too (``k * m`` at most ``ALL_PAIRS_UP_TO``: nearly all of them), is paired all with all on
+arrays; between two reports where no sentence was paired rank by rank, bridging and cutting
+change nothing, so runs are found and grown on arrays too. Only pairs of places within one
+report, and of reports that repeat a page many times, go through them one by one.
 """
 
 from __future__ import annotations
@@ -444,7 +452,8 @@ def find_reuse(
     >>> internal.loc[internal["start"] > internal["other_start"], ["start", "other_start"]].values.tolist()
     [[84, 0], [168, 84], [252, 168], [336, 252]]
     """
-    frame = documents.reset_index(drop=True)
+    # without its attrs, which pandas deep-copies for every column read
+    frame = pd.DataFrame(documents).reset_index(drop=True)
     doc_ids = frame["doc_id"].tolist()
     texts = frame["text"].fillna("").tolist()
     entities = frame["entity"].fillna("").tolist() if "entity" in frame else [""] * len(frame)
@@ -471,16 +480,61 @@ def find_reuse(
     del number_of_key
 
     similar = _similar_keys(key_texts, homes, threshold=threshold, min_similarity=min_similarity)
-    places = _places([text.keys for text in prepared], similar)
-    sharing = _sharing(places, similar)
-    pairs = _sentence_pairs(
-        [text.keys for text in prepared], places, similar, sharing, max_documents=max_documents
+    keys_of_doc = [text.keys for text in prepared]
+    occurrences = _Occurrences.of(keys_of_doc, len(key_texts), similar)
+    places = _places(occurrences)
+    sharing = _sharing(places, similar, occurrences.n_documents)
+    at_once = _at_once(occurrences, places, similar, sharing, max_documents=max_documents)
+    pairs, mixed = _sentence_pairs(
+        keys_of_doc, places, similar, sharing, at_once.tolist(), max_documents=max_documents
     )
     del places
+    made = _at_once_pairs(occurrences, at_once, similar, sharing, max_documents=max_documents)
+    del occurrences, at_once
 
+    # Bridging and cutting can change the runs only within one report, or between two where a
+    # sentence was paired rank by rank (`mixed`): elsewhere every sentence is paired with every
+    # occurrence of its family, so a gap between two pairs holds no match, and a run is one
+    # passage. Those pairs of reports go one by one, as dictionaries; the others' runs and
+    # passages are found at once, on arrays (most pairs of a corpus copying one template).
+    one_by_one = made.doc == made.other_doc
+    if mixed:
+        codes = np.array([doc * len(texts) + other for doc, other in mixed], dtype=np.int64)
+        one_by_one |= np.isin(made.doc * len(texts) + made.other_doc, codes)
+    chosen = made.take(one_by_one)
+    for doc, other_doc, mine, theirs, n_documents, ratio in zip(
+        *(column.tolist() for column in (*chosen.integers(), chosen.ratio)), strict=True
+    ):
+        pairs[(doc, other_doc)][(mine, theirs)] = (ratio, n_documents)
+    at_once_parts = [made.take(~one_by_one)]
+    del made, chosen, one_by_one
+
+    relations: dict[tuple[int, int], str] = {}
     rows = []
+
+    def add_row(doc, other_doc, start, end, other_start, other_end, n_documents, similarity):
+        relation = relations.get((doc, other_doc))
+        if relation is None:
+            relation = _relation(doc, other_doc, entities, parents, years)
+            relations[(doc, other_doc)] = relation
+        rows.append(
+            (
+                *(doc_ids[doc], doc_ids[other_doc], start, end, other_start, other_end),
+                *(end - start, texts[doc][start:end], relation, n_documents, similarity),
+            )
+        )
+
+    between: list[tuple[int, int, int, int, int]] = []
+    between_ratios: list[float] = []
     for (doc, other_doc), found in pairs.items():
-        mine, theirs, internal = prepared[doc], prepared[other_doc], doc == other_doc
+        internal = doc == other_doc
+        if not internal and (doc, other_doc) not in mixed:
+            for (one, other), (ratio, n_documents) in found.items():
+                between.append((doc, other_doc, one, other, n_documents))
+                between_ratios.append(ratio)
+            found.clear()
+            continue
+        mine, theirs = prepared[doc], prepared[other_doc]
         _bridge(found, mine.keys, theirs.keys, similar, sharing, max_documents=max_documents)
         matched = sorted((one, other, *evidence) for (one, other), evidence in found.items())
         found.clear()  # one pair of reports at a time
@@ -491,22 +545,21 @@ def find_reuse(
                 span = _span(mine, theirs, units, other_units, internal=internal)
                 if span is None or span[1] - span[0] < min_chars:
                     continue
-                start, end, other_start, other_end = span
-                rows.append(
-                    {
-                        "doc_id": doc_ids[doc],
-                        "other_doc_id": doc_ids[other_doc],
-                        "start": start,
-                        "end": end,
-                        "other_start": other_start,
-                        "other_end": other_end,
-                        "n_chars": end - start,
-                        "text": texts[doc][start:end],
-                        "relation": _relation(doc, other_doc, entities, parents, years),
-                        "n_documents": min(item[3] for item in evidence),
-                        "similarity": round(sum(item[2] for item in evidence) / len(evidence), 3),
-                    }
+                add_row(
+                    doc,
+                    other_doc,
+                    *span,
+                    min(item[3] for item in evidence),
+                    round(sum(item[2] for item in evidence) / len(evidence), 3),
                 )
+    del pairs
+    at_once_parts.append(_Pairs.of(between, between_ratios))
+    del between, between_ratios
+    at_once_pairs = _Pairs.concatenate(at_once_parts)
+    del at_once_parts
+    for passage in _passages_at_once(at_once_pairs, prepared, min_chars=min_chars):
+        add_row(*passage)
+
     table = pd.DataFrame(rows, columns=REUSE_COLUMNS)
     if table.empty:
         return table
@@ -551,46 +604,247 @@ def _similar_keys(
     return dict(similar)
 
 
-def _places(
-    keys_of_doc: Sequence[Sequence[int]], similar: dict[int, dict[int, float]]
-) -> dict[int, dict[int, list[int]]]:
-    """Where each sentence that can be paired is found: ``{key: {doc: [sentence numbers]}}``,
-    for sentences found twice or more, or like another (the rest cannot be paired)."""
-    counts = np.bincount(np.concatenate([np.asarray(keys, dtype=np.int64) for keys in keys_of_doc]))
-    wanted = counts > 1
-    wanted[list(similar)] = True
-    wanted_list = wanted.tolist()
+# A sentence found at most this many times in every report makes at most ALL_PAIRS_UP_TO
+# combinations anywhere: its occurrences are all paired with all, which is done at once.
+_ALL_PAIRS_EACH = math.isqrt(ALL_PAIRS_UP_TO)
+
+
+@dataclass(slots=True)
+class _Occurrences:
+    """Every sentence of every report: its key, report and number, in the reports' order;
+    ``by_key``, their indices ordered by key (key ``k``'s from ``first[k]`` to
+    ``first[k + 1]``); and per distinct sentence the reports holding it, the most
+    occurrences in one report and whether it can be paired (found twice or more, or like
+    another: ``wanted``) and is ``alike`` another."""
+
+    keys: np.ndarray
+    docs: np.ndarray
+    numbers: np.ndarray
+    by_key: np.ndarray
+    first: np.ndarray
+    n_documents: np.ndarray
+    most: np.ndarray
+    wanted: np.ndarray
+    alike: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        keys_of_doc: Sequence[Sequence[int]],
+        n_keys: int,
+        similar: dict[int, dict[int, float]],
+    ) -> _Occurrences:
+        n_docs = len(keys_of_doc)
+        lengths = np.array([len(keys) for keys in keys_of_doc], dtype=np.int64)
+        total = int(lengths.sum())
+        keys = np.fromiter(itertools.chain.from_iterable(keys_of_doc), dtype=np.int64, count=total)
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        numbers = np.arange(total, dtype=np.int64) - np.repeat(
+            np.cumsum(lengths) - lengths, lengths
+        )
+        counts = np.bincount(keys, minlength=n_keys)
+        held, per_doc = np.unique(keys * n_docs + docs, return_counts=True)
+        held //= n_docs  # the key of each (key, report) found
+        most = np.zeros(n_keys, dtype=np.int64)
+        np.maximum.at(most, held, per_doc)
+        alike = np.zeros(n_keys, dtype=bool)
+        alike[list(similar)] = True
+        return cls(
+            keys,
+            docs,
+            numbers,
+            np.argsort(keys, kind="stable"),
+            np.concatenate([[0], np.cumsum(counts)]),
+            np.bincount(held, minlength=n_keys),
+            most,
+            (counts > 1) | alike,
+            alike,
+        )
+
+    @property
+    def slow(self) -> np.ndarray:
+        """The sentences paired by :func:`_sentence_pairs` unless :func:`_at_once` says
+        otherwise: those like another, or found more than ``_ALL_PAIRS_EACH`` times in one
+        report."""
+        return self.wanted & (self.alike | (self.most > _ALL_PAIRS_EACH))
+
+
+@dataclass(slots=True)
+class _Pairs:
+    """Sentence pairs as columns: ``(doc, other_doc, mine, theirs)``, the ratio and the
+    number of reports sharing the less shared of the two."""
+
+    doc: np.ndarray
+    other_doc: np.ndarray
+    mine: np.ndarray
+    theirs: np.ndarray
+    n_documents: np.ndarray
+    ratio: np.ndarray
+
+    def integers(self) -> tuple[np.ndarray, ...]:
+        return self.doc, self.other_doc, self.mine, self.theirs, self.n_documents
+
+    def take(self, chosen: np.ndarray) -> _Pairs:
+        return _Pairs(*(column[chosen] for column in (*self.integers(), self.ratio)))
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[int, int, int, int, int]], ratios: Sequence[float]) -> _Pairs:
+        columns = np.array(rows, dtype=np.int64).reshape(-1, 5).T
+        return cls(*columns, np.array(ratios, dtype=np.float64))
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[_Pairs]) -> _Pairs:
+        return cls(
+            *(
+                np.concatenate(columns)
+                for columns in zip(*(part.integers() for part in parts), strict=True)
+            ),
+            np.concatenate([part.ratio for part in parts]),
+        )
+
+
+def _places(occurrences: _Occurrences) -> dict[int, dict[int, list[int]]]:
+    """Where each ``slow`` sentence is found: ``{key: {doc: [sentence numbers]}}``."""
+    chosen = np.flatnonzero(occurrences.slow[occurrences.keys])
     places: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for doc, keys in enumerate(keys_of_doc):
-        for number, key in enumerate(keys):
-            if wanted_list[key]:
-                places[key][doc].append(number)
+    for key, doc, number in zip(
+        occurrences.keys[chosen].tolist(),
+        occurrences.docs[chosen].tolist(),
+        occurrences.numbers[chosen].tolist(),
+        strict=True,
+    ):
+        places[key][doc].append(number)
     return places
 
 
 def _sharing(
-    places: dict[int, dict[int, list[int]]], similar: dict[int, dict[int, float]]
-) -> dict[int, int]:
-    """How many reports hold each sentence or one like it."""
-    sharing = {}
-    for key, where in places.items():
-        holders = set(where)
-        for other in similar.get(key, ()):
+    places: dict[int, dict[int, list[int]]],
+    similar: dict[int, dict[int, float]],
+    n_documents: np.ndarray,
+) -> list[int]:
+    """How many reports hold each sentence or one like it (indexed by key)."""
+    sharing = n_documents.tolist()
+    for key, others in similar.items():
+        holders = set(places[key])
+        for other in others:
             holders.update(places[other])
         sharing[key] = len(holders)
     return sharing
+
+
+def _at_once(
+    occurrences: _Occurrences,
+    places: dict[int, dict[int, list[int]]],
+    similar: dict[int, dict[int, float]],
+    sharing: Sequence[int],
+    *,
+    max_documents: int,
+) -> np.ndarray:
+    """The sentences (not formulae) that :func:`_sentence_pairs` would pair all with all
+    everywhere: found at most ``k`` times in any report, with their family at most ``m``
+    times in any report, where ``k * m`` is at most ``ALL_PAIRS_UP_TO`` (most sentences:
+    once or twice in a report, like no other). :func:`_at_once_pairs` pairs them."""
+    found = occurrences.wanted & (np.asarray(sharing) <= max_documents)
+    at_once = found & ~occurrences.alike & (occurrences.most <= _ALL_PAIRS_EACH)
+    for key in similar:
+        if not found[key]:
+            continue
+        per_doc: Counter[int] = Counter()
+        for member in (key, *similar[key]):
+            for doc, numbers in places[member].items():
+                per_doc[doc] += len(numbers)
+        at_once[key] = occurrences.most[key] * max(per_doc.values()) <= ALL_PAIRS_UP_TO
+    return at_once
+
+
+def _at_once_pairs(
+    occurrences: _Occurrences,
+    at_once: np.ndarray,
+    similar: dict[int, dict[int, float]],
+    sharing: Sequence[int],
+    *,
+    max_documents: int,
+) -> _Pairs:
+    """The pairs :func:`_sentence_pairs` would make from the ``at_once`` sentences, made at
+    once: each occurrence with every other occurrence of its family (itself and those like
+    it), and the other way round where a member like it is paired one by one (one
+    ``at_once`` makes its own)."""
+    by_key, first = occurrences.by_key, occurrences.first
+    # groups: the occurrences of a sentence like no other against themselves (consecutive
+    # in by_key), those of one like others against its family's
+    alone = at_once & ~occurrences.alike
+    mine = [by_key[alone[occurrences.keys[by_key]]]]
+    theirs = [mine[0]]
+    sizes = [np.diff(first)[alone]]
+    other_sizes = [sizes[0]]
+    ratios = [np.ones(len(mine[0]))]
+    back = [np.zeros(len(mine[0]), dtype=bool)]
+    for key in np.flatnonzero(at_once & occurrences.alike).tolist():
+        mine.append(by_key[first[key] : first[key + 1]])
+        sizes.append(np.array([len(mine[-1])]))
+        n_theirs = 0
+        for member in (key, *similar[key]):
+            found = by_key[first[member] : first[member + 1]]
+            theirs.append(found)
+            n_theirs += len(found)
+            ratios.append(np.full(len(found), 1.0 if member == key else similar[key][member]))
+            one_by_one = not at_once[member] and sharing[member] <= max_documents
+            back.append(np.full(len(found), member != key and one_by_one))
+        other_sizes.append(np.array([n_theirs]))
+    one, other = _grouped_products(np.concatenate(sizes), np.concatenate(other_sizes))
+    ratio, back_too = np.concatenate(ratios)[other], np.concatenate(back)[other]
+    one, other = np.concatenate(mine)[one], np.concatenate(theirs)[other]
+    distinct = one != other  # not an occurrence with itself
+    one, other, ratio, back_too = (
+        one[distinct],
+        other[distinct],
+        ratio[distinct],
+        back_too[distinct],
+    )
+    shared = np.asarray(sharing, dtype=np.int64)
+    keys, docs, numbers = occurrences.keys, occurrences.docs, occurrences.numbers
+    n_documents = np.minimum(shared[keys[one]], shared[keys[other]])
+    one, other = np.concatenate([one, other[back_too]]), np.concatenate([other, one[back_too]])
+    return _Pairs(
+        docs[one],
+        docs[other],
+        numbers[one],
+        numbers[other],
+        np.concatenate([n_documents, n_documents[back_too]]),
+        np.concatenate([ratio, ratio[back_too]]),
+    )
+
+
+def _grouped_products(sizes: np.ndarray, other_sizes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Every pair of positions ``(i, j)`` with ``i`` in group ``g`` of one list and ``j`` in
+    group ``g`` of the other (groups of ``sizes`` and ``other_sizes`` elements, in order).
+
+    >>> [pair.tolist() for pair in _grouped_products(np.array([2, 1]), np.array([1, 2]))]
+    [[0, 1, 2, 2], [0, 0, 1, 2]]
+    """
+    group = np.repeat(np.arange(len(sizes)), sizes)  # of each element of the first list
+    width = other_sizes[group]
+    one = np.repeat(np.arange(len(group)), width)
+    starts = np.cumsum(width) - width  # where each element's pairs begin
+    other_firsts = (np.cumsum(other_sizes) - other_sizes)[group]
+    other = np.arange(len(one)) - np.repeat(starts - other_firsts, width)
+    return one, other
 
 
 def _sentence_pairs(
     keys_of_doc: Sequence[Sequence[int]],
     places: dict[int, dict[int, list[int]]],
     similar: dict[int, dict[int, float]],
-    sharing: dict[int, int],
+    sharing: Sequence[int],
+    at_once: Sequence[bool],
     *,
     max_documents: int,
-) -> dict[tuple[int, int], dict[tuple[int, int], tuple[float, int]]]:
-    """Matching sentences paired between two reports (or two places of one):
-    ``{(doc, other_doc): {(mine, theirs): (ratio, n_documents)}}``, each pair both ways.
+) -> tuple[dict[tuple[int, int], dict[tuple[int, int], tuple[float, int]]], set[tuple[int, int]]]:
+    """Matching sentences paired between two reports (or two places of one), for the
+    sentences of ``places`` but the ``at_once`` ones (see :func:`_at_once_pairs`):
+    ``{(doc, other_doc): {(mine, theirs): (ratio, n_documents)}}``, each pair both ways; and
+    the pairs of reports ``(doc, other_doc)`` where a sentence of ``doc`` was paired rank by
+    rank (between two reports, the only ones where :func:`_bridge` can find a match).
 
     A sentence's occurrences in one report are paired with those of its family (itself and
     the sentences like it) in another place all with all while that makes at most
@@ -609,9 +863,12 @@ def _sentence_pairs(
             pairs[(other_doc, doc)][(theirs, mine)] = evidence
 
     chained: dict[int, dict[int, list[int]]] = defaultdict(dict)  # doc: {key: family}
+    mixed: set[tuple[int, int]] = set()
     for key, where in places.items():
         if sharing[key] > max_documents:
             continue  # a formula: counted in `sharing`, never paired
+        if at_once[key]:
+            continue  # paired by _at_once_pairs
         family = _family(key, similar)
         found = _family_places(family, places)
         for doc, mine in where.items():
@@ -626,13 +883,14 @@ def _sentence_pairs(
                 elif other_doc == doc:
                     chained[doc][key] = family[: 1 + MAX_CHAIN_KEYS]
                 else:
+                    mixed.add((doc, other_doc))
                     other_key, numbers = theirs[0]
                     for rank, one in enumerate(mine):
                         add(doc, other_doc, one, numbers[rank % len(numbers)], key, other_key)
     for doc, families in chained.items():
         for one, other, key, other_key in _chain(keys_of_doc[doc], families):
             add(doc, doc, one, other, key, other_key)
-    return pairs
+    return pairs, mixed
 
 
 def _family(key: int, similar: dict[int, dict[int, float]]) -> list[int]:
@@ -789,6 +1047,146 @@ def _passages(
             yield later_units, earlier_units, evidence
         else:
             yield earlier_units, later_units, evidence
+
+
+def _passages_at_once(
+    pairs: _Pairs, prepared: Sequence[_Text], *, min_chars: int
+) -> Iterator[tuple[int, int, int, int, int, int, int, float]]:
+    """:func:`_runs` and :func:`_span` for pairs between two reports, on arrays:
+    ``(doc, other_doc, start, end, other_start, other_end, n_documents, similarity)`` of the
+    passages of at least ``min_chars``, in the order of the reports and of the runs' first pairs.
+
+    For pairs that need neither bridging nor cutting (between two reports whose sentences are
+    all paired all with all), where each run is one passage: the same passages as one by one,
+    without a Python step for each pair or each run.
+    """
+    if not len(pairs.doc):
+        return
+    shift = pairs.mine - pairs.theirs
+    order = np.lexsort((pairs.mine, shift, pairs.other_doc, pairs.doc))
+    pairs, shift = pairs.take(order), shift[order]
+    del order
+    # a pair made twice (from each of two sentences alike) is one pair
+    again = np.concatenate(
+        [
+            [False],
+            (pairs.doc[1:] == pairs.doc[:-1])
+            & (pairs.other_doc[1:] == pairs.other_doc[:-1])
+            & (pairs.mine[1:] == pairs.mine[:-1])
+            & (pairs.theirs[1:] == pairs.theirs[:-1]),
+        ]
+    )
+    if again.any():
+        pairs, shift = pairs.take(~again), shift[~again]
+    del again
+    follows = (
+        (pairs.doc[1:] == pairs.doc[:-1])
+        & (pairs.other_doc[1:] == pairs.other_doc[:-1])
+        & (shift[1:] == shift[:-1])
+        & (pairs.mine[1:] == pairs.mine[:-1] + 1)
+    )
+    del shift
+    firsts = np.flatnonzero(np.concatenate([[True], ~follows]))
+    lasts = np.append(firsts[1:], len(pairs.doc)) - 1
+    del follows
+    doc, other_doc = pairs.doc[firsts], pairs.other_doc[firsts]
+    joined = _Joined.of(prepared)
+    start = joined.unit_starts[joined.unit_base[doc] + pairs.mine[firsts]]
+    end = joined.unit_ends[joined.unit_base[doc] + pairs.mine[lasts]]
+    other_start = joined.unit_starts[joined.unit_base[other_doc] + pairs.theirs[firsts]]
+    other_end = joined.unit_ends[joined.unit_base[other_doc] + pairs.theirs[lasts]]
+    # _extend, all runs at once, one character a step
+    codes, newline = joined.codes, ord("\n")
+    floor = np.maximum(start - MAX_EXTEND_CHARS, joined.char_base[doc])
+    other_floor = joined.char_base[other_doc]
+    growing = np.flatnonzero((start > floor) & (other_start > other_floor))
+    while len(growing):
+        before = codes[start[growing] - 1]
+        growing = growing[(before == codes[other_start[growing] - 1]) & (before != newline)]
+        start[growing] -= 1
+        other_start[growing] -= 1
+        growing = growing[
+            (start[growing] > floor[growing]) & (other_start[growing] > other_floor[growing])
+        ]
+    ceiling = np.minimum(end + MAX_EXTEND_CHARS, joined.char_base[doc + 1])
+    other_ceiling = joined.char_base[other_doc + 1]
+    growing = np.flatnonzero((end < ceiling) & (other_end < other_ceiling))
+    while len(growing):
+        after = codes[end[growing]]
+        growing = growing[(after == codes[other_end[growing]]) & (after != newline)]
+        end[growing] += 1
+        other_end[growing] += 1
+        growing = growing[
+            (end[growing] < ceiling[growing]) & (other_end[growing] < other_ceiling[growing])
+        ]
+    del floor, other_floor, ceiling, other_ceiling
+    offsets = joined.offsets
+    start, end = offsets[start], offsets[end - 1] + 1
+    other_start, other_end = offsets[other_start], offsets[other_end - 1] + 1
+    kept = np.flatnonzero(end - start >= min_chars)
+    kept = kept[
+        np.lexsort(
+            (pairs.theirs[firsts[kept]], pairs.mine[firsts[kept]], other_doc[kept], doc[kept])
+        )
+    ]
+    n_documents = np.minimum.reduceat(pairs.n_documents, firsts)[kept]
+    exact = (np.minimum.reduceat(pairs.ratio, firsts) == 1.0)[kept]
+    ratios = pairs.ratio
+    for run, *row, n, identical in zip(
+        kept.tolist(),
+        doc[kept].tolist(),
+        other_doc[kept].tolist(),
+        start[kept].tolist(),
+        end[kept].tolist(),
+        other_start[kept].tolist(),
+        other_end[kept].tolist(),
+        n_documents.tolist(),
+        exact.tolist(),
+        strict=True,
+    ):
+        if identical:
+            similarity = 1.0
+        else:
+            evidence = ratios[firsts[run] : lasts[run] + 1].tolist()
+            similarity = round(sum(evidence) / len(evidence), 3)
+        yield (*row, n, similarity)
+
+
+@dataclass(slots=True)
+class _Joined:
+    """All reports' normalised texts as one array of code points, with each character's
+    offset in its report, where each report starts (``char_base``, one more at the end) and
+    its sentences' spans in the joined text (report ``doc``'s first at ``unit_base[doc]``)."""
+
+    codes: np.ndarray
+    offsets: np.ndarray
+    char_base: np.ndarray
+    unit_base: np.ndarray
+    unit_starts: np.ndarray
+    unit_ends: np.ndarray
+
+    @classmethod
+    def of(cls, prepared: Sequence[_Text]) -> _Joined:
+        lengths = np.array([len(text.normalized) for text in prepared], dtype=np.int64)
+        char_base = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        n_units = np.array([len(text.spans) for text in prepared], dtype=np.int64)
+        unit_base = np.concatenate([[0], np.cumsum(n_units)]).astype(np.int64)
+        spans = np.fromiter(
+            itertools.chain.from_iterable(
+                itertools.chain.from_iterable(text.spans for text in prepared)
+            ),
+            dtype=np.int64,
+            count=2 * int(unit_base[-1]),
+        ).reshape(-1, 2)
+        spans += np.repeat(char_base[:-1], n_units)[:, None]
+        return cls(
+            np.concatenate([_codes(text.normalized) for text in prepared]),
+            np.concatenate([text.offsets for text in prepared]),
+            char_base,
+            unit_base,
+            spans[:, 0].copy(),
+            spans[:, 1].copy(),
+        )
 
 
 def _span(

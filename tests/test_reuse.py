@@ -483,3 +483,66 @@ def test_normalisation_follows_its_definition(sample):
         normalized, offsets = normalize_for_reuse(text, names=names)
         assert (normalized, offsets.tolist()) == _reference_normalize(text, names), text
         assert offsets.dtype == "int32"
+
+
+# --- a shared template: work grows with the reports and the passages, not the sentence pairs
+
+
+def _copies(documents: pd.DataFrame, copies: int) -> pd.DataFrame:
+    """``copies`` copies of each report, each with its own trailing line (as
+    benchmarks/build.py replicates the corpus): towns copying one county template."""
+    rows = [
+        {**row, "doc_id": f"{row['doc_id']}_{copy}", "text": f"{row['text']}\n（第{copy}份副本）\n"}
+        for copy in range(copies)
+        for row in documents.to_dict("records")
+    ]
+    return pd.DataFrame(rows)
+
+
+def _traced(documents: pd.DataFrame) -> tuple[int, pd.DataFrame]:
+    """find_reuse, and the lines of reportlib/reuse.py it executes: Python work, where a step
+    for each sentence pair or each run shows wherever it is taken (NumPy's work does not)."""
+    from reportlib import reuse as module
+
+    lines = 0
+
+    def count(frame, event, arg):
+        nonlocal lines
+        lines += event == "line"
+        return count
+
+    def trace(frame, event, arg):
+        return count if frame.f_code.co_filename == module.__file__ else None
+
+    previous = sys.gettrace()  # a coverage tool's, if any
+    sys.settrace(trace)
+    try:
+        reuse = module.find_reuse(documents)
+    finally:
+        sys.settrace(previous)
+    return lines, reuse
+
+
+def test_shared_template_corpus_costs_no_more_work_than_before(sample):
+    # Work counted, not timed. Three reports (004 repeats a paragraph itself), then 8 copies
+    # of each: every copy shares all its sentences with 7 others (168 pairs of reports,
+    # about 14,000 sentence pairs). The Python work may grow linearly with the copies (as
+    # from one copy to two) plus 40 lines for each passage found; a Python step for each
+    # sentence pair or each run between two reports (an evidence tuple, _bridge, _runs,
+    # _span, _extend, a sum and a min for each) exceeds that: before, 8 copies cost 642,000
+    # lines, more than twice the bound, and the version before the chains 335,000.
+    base = sample[sample["doc_id"].str.startswith(("000_", "001_", "004_"))]
+    assert len(base) == 3
+    one, _ = _traced(_copies(base, 1))
+    two, _ = _traced(_copies(base, 2))
+    copies = 8
+    lines, reuse = _traced(_copies(base, copies))
+    bound = one + (copies - 1) * (two - one) + 40 * len(reuse)
+    assert lines <= bound, (lines, bound, one, two, len(reuse))
+    # and every copy is found whole in every other copy of its report
+    external = reuse[reuse["relation"] != "internal"]
+    for doc_id, text in zip(base["doc_id"], base["text"], strict=True):
+        names = [f"{doc_id}_{copy}" for copy in range(copies)]
+        pairs = external[external["doc_id"].isin(names) & external["other_doc_id"].isin(names)]
+        assert len(set(zip(pairs["doc_id"], pairs["other_doc_id"], strict=True))) == 8 * 7
+        assert (pairs.groupby(["doc_id", "other_doc_id"])["n_chars"].sum() >= 0.9 * len(text)).all()
