@@ -404,6 +404,13 @@ def _write_generation(
             placed, extra = [], []
             for item in batch:
                 entry = item.failure or shared.get(item.sha256) or stored.get(item.sha256)
+                if entry is None and item.sha256 in cached:
+                    # listed by the cache but unreadable (damaged): parse it here and now
+                    task = FileTask(os.fspath(item.path), item.source_path, item.sha256)
+                    entry = results.process_files([task], limits=limits)[0]
+                    if _cacheable(entry):
+                        new[entry["sha256"]] = encode(entry)
+                    counts["parsed"] += 1
                 if entry is None:
                     task, entry, payload = next(fresh)
                     if task.sha256 != item.sha256:  # the pool yields in the order given
