@@ -8,7 +8,8 @@ For each size the sample is replicated (``benchmarks/build.py``'s ``replicate``:
 has its own sha256) and built in a fresh process three times: cold, again unchanged, and
 after changing 1 % of the files. Each run prints wall time, the ratio to rjieba cutting the
 same text in the same run (the suite's baseline), and the peak RSS of the build process and
-of its largest worker (``ru_maxrss``), so memory that grows with the number of files shows.
+of its largest worker (``ru_maxrss``), so memory that grows with the number of files shows. (A worker's figure is
+``ru_maxrss``, which starts from the build process's peak when the worker was started.)
 
 ``--reference DIR`` runs the same builds with the reportlib found in DIR (for example a
 ``git worktree`` of an earlier commit), in the same run, so the two can be compared as
@@ -34,16 +35,19 @@ from timing import best_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's peak at fork time (Linux
+# keeps it across exec), so it would report this script's own memory
 _RUN = """
 import json, resource, sys, time
 from reportlib import build
 started = time.perf_counter()
 result = build(sys.argv[1], sys.argv[2], progress=False)
 seconds = time.perf_counter() - started
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(json.dumps({
     "seconds": seconds,
     "parsed": result.n_parsed,
-    "main_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "main_rss_mb": peak / 1024,
     "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
 """
