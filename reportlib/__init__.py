@@ -24,6 +24,7 @@ from reportlib.kwic import kwic
 from reportlib.limits import Limits
 from reportlib.metadata import infer_metadata
 from reportlib.pipeline import build
+from reportlib.places import Gazetteer, divisions
 from reportlib.plotting import set_theme, use_cjk_font, word_cloud
 from reportlib.readers import read_file
 from reportlib.reuse import find_reuse, reuse_summary
@@ -38,6 +39,7 @@ __all__ = [
     "BriefingError",
     "BuildLockedError",
     "EmptyFileError",
+    "Gazetteer",
     "LimitExceededError",
     "Limits",
     "NoTextLayerError",
@@ -53,6 +55,7 @@ __all__ = [
     "collocations",
     "connect",
     "count_keywords",
+    "divisions",
     "extract_indicators",
     "find_input_files",
     "find_reuse",

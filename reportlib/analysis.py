@@ -487,3 +487,76 @@ def side_by_side(reuse: pd.DataFrame, documents: pd.DataFrame, *, n: int = 5) ->
         "<table class='reuse'><tr><th>report</th><th>passage</th><th>other report</th>"
         "<th>its wording</th></tr>" + "".join(rows) + "</table>"
     )
+
+
+def province_coverage(documents: pd.DataFrame, divisions: pd.DataFrame) -> pd.DataFrame:
+    """How much of each province the corpus covers, by the official division list.
+
+    One row per province of the list: ``reports`` (linked to a division in that province),
+    ``towns`` and ``counties`` reporting (distinct 9- and 6-digit codes at those tiers), the
+    list's ``towns_in_list`` and ``counties_in_list``, their shares, and the ``years``
+    reported on. Reports without a ``division_code`` are counted in a last row
+    ``(not linked)``, so every report stands behind some row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> divisions = pd.DataFrame({
+    ...     "code": ["500000", "500110", "500110102", "500110103"],
+    ...     "tier": [1, 3, 4, 4], "province": ["重庆市"] * 4,
+    ... })
+    >>> documents = pd.DataFrame({
+    ...     "division_code": ["500110102", "500110102", "500110", ""],
+    ...     "report_year": [2022, 2023, 2023, 2023],
+    ... })
+    >>> table = province_coverage(documents, divisions)
+    >>> table[["province", "reports", "towns", "towns_in_list", "counties"]].values.tolist()
+    [['重庆市', 3, 1, 2, 1], ['(not linked)', 1, 0, 0, 0]]
+    """
+    tiers = divisions.set_index("code")["tier"]
+    provinces = divisions.set_index("code")["province"]
+    codes = documents["division_code"].fillna("").astype(str)
+    linked = documents.assign(
+        _code=codes,
+        _province=codes.map(provinces).fillna("(not linked)"),
+        _tier=codes.map(tiers).astype("Int64"),
+    )
+    in_list = divisions.groupby("province")["tier"].agg(
+        towns_in_list=lambda t: int((t == 4).sum()), counties_in_list=lambda t: int((t == 3).sum())
+    )
+    rows = []
+    for province, group in linked.groupby("_province", sort=True):
+        years = group["report_year"].dropna().astype(int)
+        rows.append(
+            {
+                "province": province,
+                "reports": len(group),
+                "towns": group.loc[group["_tier"] == 4, "_code"].nunique(),
+                "counties": group.loc[group["_tier"] == 3, "_code"].nunique(),
+                "years": f"{years.min()}–{years.max()}" if len(years) else "",
+            }
+        )
+    table = pd.DataFrame(rows, columns=["province", "reports", "towns", "counties", "years"]).merge(
+        in_list, left_on="province", right_index=True, how="left"
+    )
+    for column in ("towns_in_list", "counties_in_list"):
+        table[column] = table[column].fillna(0).astype("int64")
+    table["town_share"] = (table["towns"] / table["towns_in_list"].where(lambda n: n > 0)).round(4)
+    table["county_share"] = (
+        table["counties"] / table["counties_in_list"].where(lambda n: n > 0)
+    ).round(4)
+    unlinked = table["province"] == "(not linked)"
+    table = pd.concat([table[~unlinked].sort_values("reports", ascending=False), table[unlinked]])
+    return table.reset_index(drop=True)[
+        [
+            "province",
+            "reports",
+            "towns",
+            "towns_in_list",
+            "town_share",
+            "counties",
+            "counties_in_list",
+            "county_share",
+            "years",
+        ]
+    ]

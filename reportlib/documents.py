@@ -19,6 +19,7 @@ import pandas as pd
 from reportlib import clean, metadata, readers, version
 from reportlib.errors import LimitExceededError, NotAReportError, ReportlibError
 from reportlib.limits import DEFAULT_LIMITS, Limits
+from reportlib.places import Gazetteer
 
 __all__ = [
     "DOCUMENT_COLUMNS",
@@ -48,6 +49,11 @@ DOCUMENT_COLUMNS = [
     "text",
     "n_chars",
     # extra columns, after the contract's
+    "division_code",
+    "official_name",
+    "province",
+    "city",
+    "county",
     "entity_source",
     "parent_source",
     "reportlib_version",
@@ -228,6 +234,7 @@ def parse_file(
     doc_id: str | None = None,
     source_path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    gazetteer: Gazetteer | None = None,
 ) -> ParsedFile:
     """Read, clean and describe one file; never raises for bad input.
 
@@ -241,6 +248,8 @@ def parse_file(
         How the file is named in the row and in messages (default: :func:`display_path`).
     limits
         Per-file budgets; a file over one is a problems row of stage ``limit``.
+    gazetteer
+        The official division list (loaded once by the caller; default: the package's).
 
     Examples
     --------
@@ -274,7 +283,7 @@ def parse_file(
                 f"holds no report: {len(text)} characters of text without report wording",
                 path=path,
             )
-        meta = metadata.infer_metadata(page, text)
+        meta = metadata.infer_metadata(page, text, gazetteer=gazetteer)
     except ReportlibError as error:
         return problem(raw.sha256, "detect", error)
     except Exception as error:  # a bug must not stop the build; it is reported with the file
@@ -309,6 +318,10 @@ def parse_file(
             )
         )
     problems += [
+        _problem(doc_id, source, raw.sha256, "metadata", f"{source}: {message}")
+        for message in meta.problems
+    ]
+    problems += [
         _problem(doc_id, source, raw.sha256, "metadata", f"{source}: {name} not found in the text")
         for name in _REPORTED_FIELDS
         if row.get(name) in (None, "") and not (name == "parent" and row.get("level") == "省")
@@ -323,8 +336,9 @@ def _iter_parsed(paths: list[Path], *, progress: bool) -> Iterator[ParsedFile]:
         from tqdm.auto import tqdm
 
         iterable = tqdm(paths, desc="reading reports", unit="file", disable=None)
+    gazetteer = Gazetteer.load()
     for path in iterable:
-        yield parse_file(path, doc_id=ids[path])
+        yield parse_file(path, doc_id=ids[path], gazetteer=gazetteer)
 
 
 def documents_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:

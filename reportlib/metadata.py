@@ -21,9 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from itertools import pairwise
 
-from reportlib import clean
+from reportlib import clean, places
 from reportlib.patterns import data_csv, data_lines
+from reportlib.places import Gazetteer
 
 __all__ = [
     "LEVELS",
@@ -42,22 +44,9 @@ __all__ = [
 LEVELS = ("省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道", "部门")
 CJK = clean.CJK
 
-# Which levels may stand directly above a level. A county-level city (监利市) sits under a
-# prefecture-level one (荆州市), so 市 may be the parent of 市.
-_PARENT_LEVELS = {
-    "镇": ("县", "区", "市", "旗"),
-    "乡": ("县", "区", "市", "旗"),
-    "街道": ("区", "市", "县", "旗"),
-    "县": ("市", "州", "盟", "省"),
-    "区": ("市", "州", "盟", "省"),
-    "旗": ("盟", "市", "省"),
-    "市": ("省", "市", "州"),
-    "州": ("省",),
-    "盟": ("省",),
-    "省": (),
-    "部门": ("省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道"),
-}
-_RANK = {"省": 0, "市": 1, "州": 1, "盟": 1, "区": 2, "县": 2, "旗": 2, "镇": 3, "乡": 3, "街道": 3}
+# Which levels may stand directly above a level, and each level's rank: reportlib/data/levels.csv
+_PARENT_LEVELS = {level: places.level_parents(level) for level in LEVELS}
+_RANK = {level: places.level_rank(level) for level in LEVELS}
 
 
 @cache
@@ -90,12 +79,30 @@ class PlaceName:
     level: str
 
 
-_ROW_FIELDS = ("entity", "level", "parent", "report_year", "publish_date", "signed_date", "title")
+_ROW_FIELDS = (
+    "entity",
+    "level",
+    "parent",
+    "report_year",
+    "publish_date",
+    "signed_date",
+    "title",
+    "division_code",
+    "official_name",
+    "province",
+    "city",
+    "county",
+)
 
 
 @dataclass
 class Metadata:
-    """Metadata of one report; empty strings / None where the text does not say."""
+    """Metadata of one report; empty strings / None where the text does not say.
+
+    ``division_code`` … ``county`` come from the official division list; ``problems`` says
+    what the page left undecided (a name the list does not know, homonyms it cannot tell
+    apart).
+    """
 
     entity: str = ""
     level: str = ""
@@ -104,7 +111,13 @@ class Metadata:
     publish_date: str | None = None
     signed_date: str | None = None
     title: str = ""
+    division_code: str = ""
+    official_name: str = ""
+    province: str = ""
+    city: str = ""
+    county: str = ""
     evidence: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
 
     def as_row(self) -> dict[str, object]:
         """The fields that are documents-table columns (``evidence`` is not)."""
@@ -260,7 +273,19 @@ def find_signed_date(report: str) -> str | None:
 
 # --- title ------------------------------------------------------------------------------------
 
-_TITLE_END = re.compile(r"(?:报告|总结|汇报)(?:[(（][^)）]{0,12}[)）])?$")
+_TITLE_END = re.compile(r"(?:报告|总结|汇报|建设情况)(?:[(（][^)）]{0,12}[)）])?$")
+# a list heading ("一、2023年法治政府建设情况") is a section, never a title
+_ENUMERATED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
+# the page <title>'s site part: "…报告_邵东市人民政府", "…报告｜某某网"
+_PAGE_TITLE_SITE = re.compile(r"\s*[_｜|]\s*[^_｜|]*$")
+# a column heading run into the title: "法治政府建设年报XX街道办事处2022年度…"
+_COLUMN_HEADING = re.compile(
+    rf"^(?:法治政府建设)?(?:年度报告|年报|报告)(?:公开|专栏)?(?=[{CJK}]{{2,12}}?(?:省|市|州|区|县|旗|镇|乡|街道))"
+)
+# spaces a page puts around the year inside a title: "XX镇 2021 年…"
+_SPACE_AT_DIGITS = re.compile(rf"(?<=[{CJK}\d]) +(?=\d)|(?<=\d) +(?=[{CJK}])")
 _TITLE_TOPIC = re.compile(r"法治|依法行政|法制")
 _HEADLINE = re.compile(r"[?？!！]|发布|公布|出炉|印发")
 _ORGAN_END = re.compile(
@@ -278,8 +303,19 @@ def _title_lines(page: str) -> list[str]:
         if cleaned is None:
             continue
         cleaned = clean.normalize_whitespace(cleaned)
-        if cleaned and not cleaned.endswith((":", "：")) and not clean.is_prose(cleaned):
-            (page_titles if clean.is_page_title(line) else kept).append(cleaned)
+        if not cleaned or cleaned.endswith((":", "：")) or clean.is_prose(cleaned):
+            continue
+        if _ENUMERATED.match(cleaned):
+            continue
+        cleaned = _SPACE_AT_DIGITS.sub("", _COLUMN_HEADING.sub("", cleaned))
+        if clean.is_page_title(line) or (
+            _PAGE_TITLE_SITE.search(cleaned)
+            and _TITLE_END.search(_PAGE_TITLE_SITE.sub("", cleaned))
+        ):
+            # the page <title>: its site part goes, and the printed title is preferred
+            page_titles.append(_PAGE_TITLE_SITE.sub("", cleaned) or cleaned)
+        else:
+            kept.append(cleaned)
     return kept + page_titles
 
 
@@ -373,6 +409,15 @@ def find_report_year(
     found = _YEAR.search(opening[:120])
     if found and "年度" in opening[found.start() : found.end() + 2]:
         return int(found.group(1))
+    # A flattened page: the title runs into the opening ("…工作报告 2023年以来，…"), or the
+    # year names the report inside the first lines ("2023年度法治政府建设工作报告").
+    found = re.search(
+        r"(?:报告|总结|情况)\s*((?:19|20)\d{2})\s*年(?:度|以来|来|[,，])", opening[:400]
+    ) or re.search(
+        r"((?:19|20)\d{2})\s*年度?(?:法治|依法行政)[^。，,]{0,20}(?:报告|情况|总结)", head[:400]
+    )
+    if found:
+        return int(found.group(1))
     # A first heading such as "一、2023年法治政府建设情况" in the report's first lines.
     found = re.search(
         r"(?:^|\n)[一1][、.．]\s*((?:19|20)\d{2})\s*年度?(?:法治|依法|工作|推进|主要)", head[:1500]
@@ -449,7 +494,11 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
         return None
     if suffix == "区" and text.startswith("区域", match.start(2)):
         return None
-    return PlaceName(name + suffix, _suffix_levels()[suffix]), match.end()
+    end = match.end()
+    if suffix == "街" and text.startswith("街道", end):
+        # 红旗街街道: a street office whose own name ends in 街
+        return PlaceName(name + "街街道", "街道"), end + 2
+    return PlaceName(name + suffix, _suffix_levels()[suffix]), end
 
 
 @cache
@@ -781,12 +830,125 @@ def _find_parent(
     return "", ""
 
 
+_ORGAN_FOLLOWS = "(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|行政公署|公署)"
+_SLOGAN_STEM = re.compile(r"[立强兴治富美建护惠安]$")
+
+
+def _is_named_body(entity: str, page: str, source: str) -> bool:
+    """Whether a name the official list does not know is still the reporting body: the page
+    prints it as a government (XX镇人民政府, XX街道办事处) and it is no slogan (文化立市)."""
+    stem = entity[:-1] if len(entity) > 2 else entity
+    if _PLACEHOLDER.match(stem):
+        return True  # an anonymised template (xx市): it tells the level; the name is dropped
+    if _SLOGAN_STEM.search(stem):
+        return False
+    return bool(re.search(re.escape(entity) + _ORGAN_FOLLOWS, page)) or source == "signature"
+
+
+def _choose(
+    candidates: list[_Candidate], gazetteer: Gazetteer, page: str
+) -> tuple[_Candidate | None, str]:
+    """The reporting body among the candidates, and the issuer printed before it in the title
+    (XX市人民政府 XX乡2023年…), if any.
+
+    A department counts as it is (its name comes from ``departments.txt``); a place counts
+    if the official list knows it, or else if the page prints it as a government. Within the
+    title, a more local place after a known one is the body and the first is its issuer.
+    """
+    usable = [c for c in candidates if c.entity]
+    titled = [c for c in usable if c.source == "title" and c.chain and not c.department]
+    for first, later in pairwise(titled):
+        upper, lower = first.chain[-1], later.chain[-1]
+        if (
+            upper.level in _PARENT_LEVELS.get(lower.level, ())
+            and (_RANK.get(upper.level) or 0) < (_RANK.get(lower.level) or 0)
+            and gazetteer.knows(upper.name)
+            and gazetteer.knows(lower.name)
+            and len(later.chain) == 1
+        ):
+            return later, upper.name
+    for candidate in usable:
+        if candidate.department or gazetteer.knows(candidate.entity):
+            return candidate, ""
+        if candidate.entity.endswith("街") and gazetteer.knows(candidate.entity + "道"):
+            return candidate, ""
+    for candidate in usable:
+        if _is_named_body(candidate.entity, page, candidate.source):
+            return candidate, ""
+    return None, ""
+
+
+def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str) -> None:
+    """Fill the division columns, check the parent against the list and fill it from the
+    page where the list says which of the printed places is the one above."""
+    if meta.level == "部门":
+        if not meta.parent:
+            return
+        name, level = meta.parent, _level_of(meta.parent)
+    else:
+        name, level = meta.entity, meta.level
+    found = places.resolve(
+        gazetteer,
+        name,
+        level=level,
+        year=meta.report_year,
+        parent="" if meta.level == "部门" else meta.parent,
+        text=page,
+    )
+    if not found.code:
+        if meta.level == "部门" and found.reason != "ambiguous":
+            return
+        if found.reason == "ambiguous":
+            codes = " ".join(found.candidates[:20])
+            more = f" and {len(found.candidates) - 20} more" if len(found.candidates) > 20 else ""
+            meta.problems.append(
+                f"{name}: {len(found.candidates)} divisions of the official list go by this "
+                f"name ({codes}{more}); the page does not say which, so division_code and "
+                "parent are left empty"
+                if meta.level != "部门"
+                else f"{name}: {len(found.candidates)} divisions of the official list go by "
+                f"this name ({codes}{more}); the page does not say which, so division_code "
+                "is left empty"
+            )
+            if meta.level != "部门":
+                meta.parent = ""
+                meta.evidence.pop("parent", None)
+        else:
+            meta.problems.append(
+                f"{name}: not in the official division list (民政部, 2025-12-31), nor a former "
+                "name; kept because the page prints it as the reporting body"
+            )
+        return
+    division = gazetteer.division(found.code)
+    assert division is not None
+    meta.division_code = division.code
+    meta.official_name = division.name
+    for key, value in gazetteer.containing(division.code).items():
+        setattr(meta, key, value)
+    if meta.level == "部门":
+        return
+    meta.level = division.level
+    ancestors = gazetteer.ancestors(division.code)[:-1]
+    names_above = {n for a in ancestors for n in gazetteer.names_of(a.code)}
+    if meta.parent and meta.parent not in names_above:
+        meta.parent = ""  # the list says the printed place is not above this one
+        meta.evidence.pop("parent", None)
+    if not meta.parent:
+        above = places.immediate_parent(gazetteer, division.code)
+        printed = (
+            places.printed_name(gazetteer, above, page, year=meta.report_year) if above else ""
+        )
+        if printed:
+            meta.parent = printed
+            meta.evidence["parent"] = "gazetteer"
+
+
 def clear_caches() -> None:
     """Forget the per-page caches (place mentions); see ``documents.parse_file``."""
     _mentions.cache_clear()
 
 
-def infer_metadata(page: str, report: str) -> Metadata:
+def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None) -> Metadata:
     """Infer all metadata fields of one report.
 
     Parameters
@@ -795,6 +957,9 @@ def infer_metadata(page: str, report: str) -> Metadata:
         The normalised page text (:func:`reportlib.clean.normalize_text`), chrome included.
     report
         The cleaned report text (:func:`reportlib.clean.clean_text`).
+    gazetteer
+        The official division list (default: :meth:`reportlib.places.Gazetteer.load`);
+        load it once and pass it to every call.
 
     Examples
     --------
@@ -805,7 +970,10 @@ def infer_metadata(page: str, report: str) -> Metadata:
     >>> meta = infer_metadata(page, strip_chrome(page))
     >>> (meta.entity, meta.level, meta.parent, meta.report_year, meta.publish_date)
     ('铁桥镇', '镇', '开州区', 2025, '2026-01-27')
+    >>> meta.division_code, meta.official_name, meta.province, meta.county
+    ('500154107', '铁桥镇', '重庆市', '开州区')
     """
+    gazetteer = gazetteer or Gazetteer.load()
     meta = Metadata()
     meta.title, headline = find_title(page)
     meta.publish_date = find_publish_date(page)
@@ -817,7 +985,7 @@ def infer_metadata(page: str, report: str) -> Metadata:
     )
 
     candidates = _candidates(report, page, meta.title, headline)
-    chosen = next((c for c in candidates if c.entity), None)
+    chosen, issuer = _choose(candidates, gazetteer, page)
     if chosen is not None:
         meta.entity = chosen.entity
         meta.level = "部门" if chosen.department else chosen.chain[-1].level
@@ -835,10 +1003,16 @@ def infer_metadata(page: str, report: str) -> Metadata:
         meta.entity[: -len(meta.level)] if meta.level and meta.entity.endswith(meta.level) else ""
     ):
         meta.entity = ""  # an anonymised template: "xx市人民政府" tells the level, not the name
+    if meta.entity.endswith("街") and meta.level == "街道":
+        meta.entity += "道"  # 解放街党工委 is the office of 解放街道
     if meta.entity and not meta.level:
         meta.level = _level_of(meta.entity)
     if meta.entity:
-        meta.parent, source = _find_parent(meta.entity, meta.level, candidates, page, report)
+        if issuer:
+            meta.parent, source = issuer, "title"
+        else:
+            meta.parent, source = _find_parent(meta.entity, meta.level, candidates, page, report)
         if source:
             meta.evidence["parent"] = source
+        _link_division(meta, gazetteer, page)
     return meta

@@ -29,6 +29,7 @@ from reportlib import sections as sections_module
 from reportlib import tokens as tokens_module
 from reportlib import version
 from reportlib.limits import DEFAULT_LIMITS, Limits
+from reportlib.places import Gazetteer
 
 __all__ = ["SCHEMAS", "Entry", "FileTask", "assemble", "process_files", "table_from_frame"]
 
@@ -83,10 +84,15 @@ def process_files(
     ('那吾镇', True, True)
     """
     parsed = []
+    gazetteer = Gazetteer.load()
     for number, task in enumerate(tasks):
         parsed.append(
             documents_module.parse_file(
-                task.path, doc_id=_placeholder(number), source_path=task.source_path, limits=limits
+                task.path,
+                doc_id=_placeholder(number),
+                source_path=task.source_path,
+                limits=limits,
+                gazetteer=gazetteer,
             )
         )
         if on_file is not None:

