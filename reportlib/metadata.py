@@ -331,7 +331,15 @@ def _title_blocks(lines: list[str]) -> list[str]:
             start - 1 > used
             and not _TITLE_END.search(lines[start - 1])
             and len(lines[start - 1]) <= 40
-            and (_ORGAN_END.search(lines[start - 1]) or _TITLE_TOPIC.search(lines[start - 1]))
+            and (
+                _ORGAN_END.search(lines[start - 1])
+                # a line split mid-phrase, not a slogan of two phrases (坚持生态立县 共建法治乡镇)
+                or (
+                    _TITLE_TOPIC.search(lines[start - 1])
+                    and not _WHITE.search(lines[start - 1])
+                    and not _SLOGAN_PHRASE.search(lines[start - 1])
+                )
+            )
             # a line naming a report is a title of its own (a page <title> "…报告-某市人民政府"),
             # never the issuer line of the next one
             and "报告" not in lines[start - 1]
@@ -412,7 +420,7 @@ def find_report_year(
     # A flattened page: the title runs into the opening ("…工作报告 2023年以来，…"), or the
     # year names the report inside the first lines ("2023年度法治政府建设工作报告").
     found = re.search(
-        r"(?:报告|总结|情况)\s*((?:19|20)\d{2})\s*年(?:度|以来|来|[,，])", opening[:400]
+        r"(?:报告|总结|情况|[\s>＞])\s*((?:19|20)\d{2})\s*年度?(?:以来|来)?[,，]", opening[:400]
     ) or re.search(
         r"((?:19|20)\d{2})\s*年度?(?:法治|依法行政)[^。，,]{0,20}(?:报告|情况|总结)", head[:400]
     )
@@ -458,6 +466,7 @@ _PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
 _BARE_LEVEL_CHARACTERS = frozenset("省市州区县旗镇乡")
 _ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
 _YEAR_AFTER = re.compile(r"\s*(?:19|20)\d{2}\s*年")
+_STREET_ORGAN = re.compile(r"(?:办事处|党工委|街道)")
 
 
 @cache
@@ -486,6 +495,16 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
         and _ONE_CJK.fullmatch(text, start, start + 1)
     ):
         return PlaceName(text[start : start + 2], "州"), start + 2
+    if (
+        text.startswith("街", start + 1)
+        and _ONE_CJK.fullmatch(text, start, start + 1)
+        and text[start] not in _BARE_LEVEL_CHARACTERS
+        and (text.startswith("街道", start + 2) or _STREET_ORGAN.match(text, start + 2))
+    ):
+        # 东街办事处, 牛街街道: a street office with a one-character name
+        if text.startswith("街道", start + 2):
+            return PlaceName(text[start : start + 4], "街道"), start + 4
+        return PlaceName(text[start : start + 2], "街道"), start + 2
     match = _place_pattern(max_name).match(text, start)
     if match is None:
         return _bare_zhou(text, start, max_name=max_name)
@@ -595,7 +614,9 @@ _OPENING = re.compile(
 _REPORT_INTRO = re.compile(r"现将|现就|现把")
 _SELF_LEVEL = re.compile(
     r"(?:我|全|本)(省|市|州|区|县|旗|镇|乡|街道)|我(局|厅|部)|"
-    r"(?:现将|^\s*(?:19|20)\d{2}\s*年[,，]?\s*)(省|市|州|区|县|旗)(?:人民)?政府"
+    r"(?:现将|^\s*(?:19|20)\d{2}\s*年[,，]?\s*)(省|市|州|区|县|旗)(?:人民)?政府|"
+    # "…领导下，县政府坚持…": the government as the subject of the opening sentence
+    r"[,，]\s*(省|市|州|区|县|旗)(?:人民)?政府(?=坚持|始终|深入|全面|认真|紧紧|紧扣|以|围绕|聚焦)"
 )
 _SOURCE_FIELD = re.compile(
     r"(?:信息来源|来源|发布机构|机构名称|发布单位)\s*[\]】|｜]?\s*[:：]?\s*[|｜]?\s*"
@@ -832,6 +853,8 @@ def _find_parent(
 
 _ORGAN_FOLLOWS = "(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|行政公署|公署)"
 _SLOGAN_STEM = re.compile(r"[立强兴治富美建护惠安]$")
+# a programme slogan: 生态立县, 工业强市, 依法治区 (a verb and a level, no name before the level)
+_SLOGAN_PHRASE = re.compile(rf"[{CJK}]{{2}}[立强兴治富][省市州区县镇乡村]")
 
 
 def _is_named_body(entity: str, page: str, source: str) -> bool:
@@ -878,13 +901,14 @@ def _choose(
     return None, ""
 
 
-def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str) -> None:
+def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: list[str]) -> None:
     """Fill the division columns, check the parent against the list and fill it from the
     page where the list says which of the printed places is the one above."""
     if meta.level == "部门":
         if not meta.parent:
             return
         name, level = meta.parent, _level_of(meta.parent)
+        above = [place for place in above if place != meta.parent]
     else:
         name, level = meta.entity, meta.level
     found = places.resolve(
@@ -894,7 +918,14 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str) -> None:
         year=meta.report_year,
         parent="" if meta.level == "部门" else meta.parent,
         text=page,
+        above=above,
     )
+    if found.reason == "elsewhere":
+        meta.problems.append(
+            f"{name}: the page puts it in {'/'.join(above)}, where the official division list "
+            "(民政部, 2025-12-31) has no division of this name; division_code is left empty"
+        )
+        return
     if not found.code:
         if meta.level == "部门" and found.reason != "ambiguous":
             return
@@ -930,14 +961,15 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str) -> None:
     meta.level = division.level
     ancestors = gazetteer.ancestors(division.code)[:-1]
     names_above = {n for a in ancestors for n in gazetteer.names_of(a.code)}
-    if meta.parent and meta.parent not in names_above:
-        meta.parent = ""  # the list says the printed place is not above this one
+    upper = places.immediate_parent(gazetteer, division.code)
+    directly_above = set(gazetteer.names_of(upper.code)) if upper else set()
+    if meta.parent and (meta.parent not in names_above or meta.parent not in directly_above):
+        # the list says the printed place is not above this one, or not directly (a town's
+        # city is not its parent: its county is)
+        meta.parent = ""
         meta.evidence.pop("parent", None)
-    if not meta.parent:
-        above = places.immediate_parent(gazetteer, division.code)
-        printed = (
-            places.printed_name(gazetteer, above, page, year=meta.report_year) if above else ""
-        )
+    if not meta.parent and upper is not None:
+        printed = places.printed_name(gazetteer, upper, page, year=meta.report_year)
         if printed:
             meta.parent = printed
             meta.evidence["parent"] = "gazetteer"
@@ -1003,8 +1035,8 @@ def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None
         meta.entity[: -len(meta.level)] if meta.level and meta.entity.endswith(meta.level) else ""
     ):
         meta.entity = ""  # an anonymised template: "xx市人民政府" tells the level, not the name
-    if meta.entity.endswith("街") and meta.level == "街道":
-        meta.entity += "道"  # 解放街党工委 is the office of 解放街道
+    if meta.entity.endswith("街") and meta.level == "街道" and gazetteer.lookup(meta.entity + "道"):
+        meta.entity += "道"  # 解放街党工委 is the office of 解放街道 (but 东街 is 东街街道)
     if meta.entity and not meta.level:
         meta.level = _level_of(meta.entity)
     if meta.entity:
@@ -1014,5 +1046,10 @@ def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None
             meta.parent, source = _find_parent(meta.entity, meta.level, candidates, page, report)
         if source:
             meta.evidence["parent"] = source
-        _link_division(meta, gazetteer, page)
+        # the places printed before the body in its own chain (a department's: all of them)
+        chain = [p.name for p in chosen.chain] if chosen is not None else []
+        above = chain if chosen is not None and chosen.department else chain[:-1]
+        own = {meta.entity, chain[-1]} if chain else {meta.entity}
+        above = [name for name in above if name not in own]  # 中共嘉兴市委 嘉兴市人民政府
+        _link_division(meta, gazetteer, page, above=above)
     return meta

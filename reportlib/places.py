@@ -407,7 +407,9 @@ def divisions() -> pd.DataFrame:
 class Resolution:
     """Which division a written name stands for, and why.
 
-    ``code`` is empty when the list does not know the name (``reason="unknown"``) or knows
+    ``code`` is empty when the list does not know the name (``reason="unknown"``), knows it
+    only outside the places printed before it (``"elsewhere"``: 重庆市江北区, when the list's
+    only 江北区 is in 宁波市), or knows
     several divisions by it that the page cannot tell apart (``reason="ambiguous"``, the codes
     in ``candidates``): a wrong code is worse than none.
     """
@@ -447,6 +449,7 @@ def resolve(
     year: int | None = None,
     parent: str = "",
     text: str = "",
+    above: Iterable[str] = (),
 ) -> Resolution:
     """The division ``name`` stands for, chosen among homonyms by the places the page names.
 
@@ -472,6 +475,24 @@ def resolve(
         matches = same_level or matches
     if not matches:
         return Resolution(reason="unknown")
+    # places printed before the name in one chain (重庆市江北区) must contain it
+    printed_above = [place for place in above if place and gazetteer.knows(place)]
+    if printed_above:
+        matches = [
+            m
+            for m in matches
+            if all(
+                place
+                in {
+                    n
+                    for a in gazetteer.ancestors(m.division.code)[:-1]
+                    for n in _evidence_forms(gazetteer, a, year=None)
+                }
+                for place in printed_above
+            )
+        ]
+        if not matches:
+            return Resolution(reason="elsewhere")
     if len(matches) == 1:
         return Resolution(matches[0].division.code, matches[0].kind, "unique")
     scores = []
