@@ -20,6 +20,7 @@ from reportlib.counts import count_keywords
 from reportlib.errors import ParameterError
 from reportlib.indicators import indicator_table
 from reportlib.keyness import keyness
+from reportlib.places import name_stems
 from reportlib.reuse import REUSE_COLUMNS
 from reportlib.sections import PARTS
 from reportlib.store import open_generation
@@ -308,12 +309,9 @@ def part_profile(sections: pd.DataFrame, doc_id: str) -> pd.DataFrame:
 def _own_names(report: pd.Series) -> set[str]:
     """The report's own place names and their stems (永乐镇 → 永乐): they top any keyness list
     without saying anything about the report."""
-    names = {str(report.get("entity") or ""), str(report.get("parent") or "")} - {""}
-    for name in list(names):
-        for suffix in ("街道", "镇", "乡", "县", "区", "市", "州", "省", "盟", "旗"):
-            if name.endswith(suffix) and len(name) > len(suffix) + 1:
-                names.add(name[: -len(suffix)])
-    return names
+    names = {str(report.get(column) or "") for column in ("entity", "parent", "official_name")}
+    names.discard("")
+    return names | {stem for name in names for stem in name_stems(name)}
 
 
 def drop_own_names(table: pd.DataFrame, report: pd.Series, *, column: str = "term") -> pd.DataFrame:

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache
 
 from reportlib.patterns import data_lines
 
 __all__ = [
+    "Page",
+    "as_page",
     "clean_header_line",
     "clean_text",
-    "clear_caches",
     "is_page_title",
     "is_prose",
     "is_traditional",
@@ -35,7 +37,6 @@ __all__ = [
     "remove_pinyin_glosses",
     "remove_spam",
     "remove_watermarks",
-    "split_page",
     "strip_chrome",
     "to_simplified",
 ]
@@ -276,7 +277,6 @@ _CLAUSE_MARK = re.compile(r"[，,。；;]")
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
-@lru_cache(maxsize=8192)  # the page, the report and metadata ask about the same lines
 def is_prose(line: str) -> bool:
     """Whether a line reads like report prose rather than a heading or page furniture.
 
@@ -383,7 +383,6 @@ _SITE_SUFFIX = re.compile(
 _TRAILING_DATE = re.compile(r"\s+\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 
 
-@lru_cache(maxsize=8192)  # asked for the same lines by split_page and strip_chrome
 def _is_furniture(line: str) -> bool:
     """Chrome that can stand anywhere on a page: chrome-word lines and breadcrumbs."""
     return _is_chrome_words_line(line) or _is_breadcrumb(line)
@@ -436,36 +435,65 @@ def _drop_repeated_title_lines(lines: list[str]) -> list[str]:
     return kept
 
 
-def clear_caches() -> None:
-    """Forget the per-document line caches (``reportlib.documents.parse_file`` calls this)."""
-    is_prose.cache_clear()
-    _is_furniture.cache_clear()
-    split_page.cache_clear()
+@dataclass(frozen=True)
+class Page:
+    """A normalised page, split once: its lines, where the report's prose begins and ends,
+    and which lines are page furniture.
 
-
-@lru_cache(maxsize=16)
-def split_page(text: str) -> tuple[tuple[str, ...], int | None, int | None]:
-    """Split a page into lines and find its first and last prose line.
-
-    Lines before the first prose line are the page header, lines after the last one the
-    footer. Cached, because cleaning and metadata both need the split of the same page.
+    Lines before the first prose line are the page header (title block, metadata grid,
+    breadcrumbs), lines after the last one the footer (signature, copyright). Cleaning and
+    metadata are functions of this one value, so no stage splits the page again.
 
     Examples
     --------
-    >>> page = "首页 > 政务公开 > 法治政府建设\\n2023年,镇党委坚持依法行政,严格规范公正文明执法,推进法治政府建设。"
-    >>> split_page(page)[1:]
-    (1, 1)
+    >>> page = Page.parse("首页 > 政务公开 > 法治政府建设\\n2023年,镇党委坚持依法行政,严格规范公正文明执法,推进法治政府建设。")
+    >>> page.first, page.last, page.header
+    (1, 1, ('首页 > 政务公开 > 法治政府建设',))
     """
-    lines = tuple(text.split("\n"))
-    # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
-    prose = [
-        i
-        for i, line in enumerate(lines)
-        if is_prose(line) and not _is_furniture(line) and not _is_metadata_line(line)
-    ]
-    if not prose:
-        return lines, None, None
-    return lines, prose[0], prose[-1]
+
+    text: str
+    lines: tuple[str, ...]
+    first: int | None
+    last: int | None
+    furniture: tuple[bool, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Page:
+        """Split normalised text (:func:`normalize_text`) into a page."""
+        lines = tuple(text.split("\n"))
+        furniture = tuple(_is_furniture(line) for line in lines)
+        # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
+        prose = [
+            i
+            for i, line in enumerate(lines)
+            if not furniture[i] and is_prose(line) and not _is_metadata_line(line)
+        ]
+        first, last = (prose[0], prose[-1]) if prose else (None, None)
+        return cls(text, lines, first, last, furniture)
+
+    @property
+    def has_prose(self) -> bool:
+        return self.first is not None
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """The lines above the report's prose (the first 40 lines of a page without prose)."""
+        return self.lines[: self.first] if self.first is not None else self.lines[:40]
+
+    @property
+    def footer(self) -> tuple[str, ...]:
+        """The lines below the report's prose."""
+        return self.lines[self.last + 1 :] if self.last is not None else ()
+
+    @property
+    def first_prose(self) -> str:
+        """The first prose line (the opening), or ''."""
+        return self.lines[self.first] if self.first is not None else ""
+
+
+def as_page(text: str | Page) -> Page:
+    """``text`` as a :class:`Page` (normalised text is split; a page is returned as it is)."""
+    return text if isinstance(text, Page) else Page.parse(text)
 
 
 def is_page_title(line: str) -> bool:
@@ -473,7 +501,7 @@ def is_page_title(line: str) -> bool:
     return ("_" in line or "｜" in line) and _SITE_SUFFIX.search(line) is not None
 
 
-def strip_chrome(text: str) -> str:
+def strip_chrome(text: str | Page) -> str:
     """Remove web-page chrome around and inside a report.
 
     The page header (lines before the first prose line) loses navigation, breadcrumbs, metadata
@@ -492,7 +520,8 @@ def strip_chrome(text: str) -> str:
     <BLANKLINE>
     2023年永乐镇在县委、县政府的正确领导下,严格履行职能,推动政府各项工作全面纳入法治轨道。
     """
-    lines, first, last = split_page(text)
+    page = as_page(text)
+    lines, first, last = page.lines, page.first, page.last
     if first is None or last is None:
         kept = [clean_header_line(line) for line in lines]
         return normalize_whitespace("\n".join(line for line in kept if line is not None))
@@ -500,11 +529,11 @@ def strip_chrome(text: str) -> str:
     header = _drop_repeated_title_lines([line for line in header if line.strip()])
     body = [
         line
-        for line in lines[first : last + 1]
-        if not line.strip()
-        or not (
-            _is_furniture(line) or (_is_metadata_line(line) and _ISO_DATE.search(line) is not None)
+        for line, furniture in zip(
+            lines[first : last + 1], page.furniture[first : last + 1], strict=True
         )
+        if not line.strip()
+        or not (furniture or (_is_metadata_line(line) and _ISO_DATE.search(line) is not None))
     ]
     footer = [c for line in lines[last + 1 :] if (c := _clean_footer_line(line)) is not None]
     return normalize_whitespace("\n".join([*header, "", *body, *footer]))

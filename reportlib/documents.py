@@ -211,14 +211,6 @@ def _problem(doc_id: str, source: str, sha256: str, stage: str, message: str) ->
     }
 
 
-def _clear_document_caches() -> None:
-    """Line and page caches serve one document's stages (the page, the report and its metadata
-    ask about the same lines); clearing them per document keeps memory flat and makes a
-    document's cost independent of what was parsed before it."""
-    clean.clear_caches()
-    metadata.clear_caches()
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -260,7 +252,6 @@ def parse_file(
     path = Path(path)
     source = source_path or display_path(path)
     doc_id = doc_id or display_path(path.stem)
-    _clear_document_caches()
 
     def problem(sha256: str, stage: str, error: object) -> ParsedFile:
         message = _storable(str(error).replace(os.fspath(path), source))
@@ -276,7 +267,7 @@ def parse_file(
     except OSError as error:  # a file that vanished or cannot be opened
         return problem("", "read", f"{source}: {error}")
     try:
-        page = clean.normalize_text(_storable(raw.text))
+        page = clean.Page.parse(clean.normalize_text(_storable(raw.text)))
         text = clean.strip_chrome(page)
         if len(text) < _MIN_REPORT_CHARS or not _REPORT_WORDS.search(text):
             raise NotAReportError(

@@ -2,16 +2,19 @@
 
 The library never sees a URL: everything is read from the page text. Two texts are used:
 
-* the *normalised* page (:func:`reportlib.clean.normalize_text`), which still holds the page
-  header — metadata grid, breadcrumb, source line — where publish dates and parents are printed;
-* the *cleaned* report (:func:`reportlib.clean.clean_text`), whose title block, opening sentence
-  and signature name the reporting body.
+* the normalised :class:`reportlib.clean.Page`, split once into header, prose and footer,
+  which still holds the page header — metadata grid, breadcrumb, source line — where publish
+  dates and parents are printed;
+* the *cleaned* report (:func:`reportlib.clean.strip_chrome` of that page), whose title block,
+  opening sentence and signature name the reporting body.
 
-Place names are parsed as chains of ``name + level suffix`` (重庆市|开州区|铁桥镇) starting at a
-known boundary (start of title, after the opening year, after 现将, in a signature or source
-field), never by scanning for a suffix in running text, because a suffix alone cannot tell
-where a name begins. Suffixes, provinces and departments are data files users can extend.
-Whatever cannot be inferred stays empty and is reported, never guessed.
+Place names are parsed as chains of ``name + level suffix`` (重庆市|开州区|铁桥镇, see
+:func:`reportlib.places.parse_place_chain`) starting at a known boundary (start of title,
+after the opening year, after 现将, in a signature or source field), never by scanning for a
+suffix in running text, because a suffix alone cannot tell where a name begins. Candidates are
+then checked against the official division list (:class:`reportlib.places.Gazetteer`), which
+also gives the division code. Dates are read by :mod:`reportlib.dates`. Whatever cannot be
+inferred stays empty and is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -19,19 +22,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from itertools import pairwise
 
 from reportlib import clean, places
-from reportlib.patterns import data_csv, data_lines
-from reportlib.places import Gazetteer
+from reportlib.clean import Page
+from reportlib.dates import find_publish_date, find_signed_date, parse_date
+from reportlib.patterns import data_csv
+from reportlib.places import Gazetteer, PlaceName, parse_place_chain
 
 __all__ = [
     "LEVELS",
     "Metadata",
     "PlaceName",
-    "clear_caches",
     "find_publish_date",
     "find_report_year",
     "find_signed_date",
@@ -50,33 +53,8 @@ _RANK = {level: places.level_rank(level) for level in LEVELS}
 
 
 @cache
-def _suffixes() -> list[tuple[str, str]]:
-    rows = [(row["suffix"], row["level"]) for row in data_csv("place_suffixes.csv")]
-    return sorted(rows, key=lambda row: len(row[0]), reverse=True)
-
-
-@cache
-def _short_places() -> frozenset[str]:
-    return frozenset(data_lines("short_places.txt"))
-
-
-@cache
 def _provinces() -> dict[str, str]:
     return {row["short"]: row["full"] for row in data_csv("provinces.csv")}
-
-
-@cache
-def _department_pattern() -> re.Pattern[str]:
-    names = sorted(set(data_lines("departments.txt")), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
-
-
-@dataclass(frozen=True)
-class PlaceName:
-    """One link of a place chain: ``PlaceName("开州区", "区")``."""
-
-    name: str
-    level: str
 
 
 _ROW_FIELDS = (
@@ -124,151 +102,10 @@ class Metadata:
         return {name: getattr(self, name) for name in _ROW_FIELDS}
 
 
-# --- dates ------------------------------------------------------------------------------------
-
-_CHINESE_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "Ｏ": 0,
-    "O": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def _chinese_number(text: str) -> int | None:
-    """二〇二一 → 2021 (digit by digit); 十二 → 12; 三十一 → 31."""
-    if all(ch in _CHINESE_DIGITS for ch in text):
-        return int("".join(str(_CHINESE_DIGITS[ch]) for ch in text))
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        tens_value = _CHINESE_DIGITS.get(tens) if tens else 1
-        ones_value = _CHINESE_DIGITS.get(ones) if ones else 0
-        if tens_value is None or ones_value is None:
-            return None
-        return tens_value * 10 + ones_value
-    return None
-
-
-_CN = "〇零○一二三四五六七八九十"
-_DATE = re.compile(
-    rf"(?P<y>(?:19|20)\d{{2}})\s*(?P<sep>[-/.年])\s*(?P<m>\d{{1,2}})\s*[-/.月]\s*(?P<d>\d{{1,2}})(?!\d)"
-    rf"|(?P<cy>[{_CN}]{{4}})年(?P<cm>[{_CN}]{{1,2}})月(?P<cd>[{_CN}]{{1,3}})日"
-    rf"|(?<!\d)(?P<compact>(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)"
-)
-
-
-def parse_date(text: str) -> str | None:
-    """The first date in ``text`` as ``YYYY-MM-DD``, or None.
-
-    Reads 2024-03-01, 2024/3/1, 2024.03.01, 2024年3月1日, 二〇二四年三月一日 and 20240301.
-
-    Examples
-    --------
-    >>> parse_date("时间:2024-03-01 信息来源:芮城县永乐镇人民政府")
-    '2024-03-01'
-    >>> parse_date("二〇二一年十二月三十一日")
-    '2021-12-31'
-    >>> parse_date("2021年12月31日")
-    '2021-12-31'
-    """
-    for match in _DATE.finditer(text):
-        if match.group("y"):
-            if match.group("sep") == "年" and "月" not in match.group():
-                continue
-            year, month, day = int(match.group("y")), int(match.group("m")), int(match.group("d"))
-        elif match.group("cy"):
-            year = _chinese_number(match.group("cy")) or 0
-            month = _chinese_number(match.group("cm")) or 0
-            day = _chinese_number(match.group("cd")) or 0
-        else:
-            compact = match.group("compact")
-            year, month, day = int(compact[:4]), int(compact[4:6]), int(compact[6:])
-        try:
-            return date(year, month, day).isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-_PUBLISH_LABEL = re.compile(
-    r"(?:发\s*布\s*(?:日\s*期|时\s*间)|更新时间|发表时间|上传时间|(?<![成文])时\s*间|(?<![成文发])日\s*期)"
-    r"\s*[\]】|｜]?\s*[:：]?\s*[|｜]?\s*"
-)
-_NOT_PUBLISH_LABEL = re.compile(r"成\s*文\s*日\s*期|发\s*文\s*日\s*期|印发日期|生成日期")
-
-
-def _header_footer(text: str) -> tuple[list[str], list[str], str]:
+def _header_footer(page: str | Page) -> tuple[list[str], list[str], str]:
     """Lines before the first prose line, lines after the last one, and the first prose line."""
-    lines, first, last = clean.split_page(text)
-    if first is None or last is None:
-        return list(lines[:40]), [], ""
-    return list(lines[:first]), list(lines[last + 1 :]), lines[first]
-
-
-def find_publish_date(page: str) -> str | None:
-    """The page's publication date from the page header (or footer), never 成文日期.
-
-    Parameters
-    ----------
-    page
-        The normalised page text (chrome still in place).
-
-    Examples
-    --------
-    >>> find_publish_date("[ 成文日期 ] 2026-01-27 [ 发布日期 ] 2026-01-28\\n正文")
-    '2026-01-28'
-    >>> find_publish_date("控江路街道2022年度法治政府建设 工作情况报告 2023-02-09\\n正文")
-    '2023-02-09'
-    """
-    header, footer, first_prose = _header_footer(page)
-    # 1. a labelled date (发布日期/发布时间/时间/日期/更新时间)
-    for zone in (header, [first_prose[:200]], footer):
-        for line in zone:
-            for label in _PUBLISH_LABEL.finditer(line):
-                before = line[max(0, label.start() - 3) : label.end()]
-                if _NOT_PUBLISH_LABEL.search(before):
-                    continue
-                found = parse_date(line[label.end() : label.end() + 24])
-                if found and _DATE.match(line[label.end() : label.end() + 24].lstrip(" |｜[]")):
-                    return found
-    # 2. an unlabelled ISO-style date in the header (under the title, after it, or in a bullet)
-    for line in header:
-        if _NOT_PUBLISH_LABEL.search(line):
-            continue
-        for match in _ISO_LIKE_DATE.finditer(line):
-            found = parse_date(match.group())
-            if found:
-                return found
-    return None
-
-
-def find_signed_date(report: str) -> str | None:
-    """The date under the closing signature: a line that is only a date, in the last lines.
-
-    Examples
-    --------
-    >>> find_signed_date("……全面推进政务公开。\\n那吾镇人民政府\\n2025年12月9日")
-    '2025-12-09'
-    """
-    tail = [line.strip() for line in report.strip().split("\n")[-6:] if line.strip()]
-    for line in reversed(tail):
-        if re.fullmatch(
-            rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日)",
-            line,
-        ):
-            return parse_date(line)
-        if clean.is_prose(line):
-            break
-    return None
+    page = clean.as_page(page)
+    return list(page.header), list(page.footer), page.first_prose
 
 
 # --- title ------------------------------------------------------------------------------------
@@ -293,7 +130,7 @@ _ORGAN_END = re.compile(
 )
 
 
-def _title_lines(page: str) -> list[str]:
+def _title_lines(page: str | Page) -> list[str]:
     """Header lines that may belong to a title; a page <title> ("…_某某人民政府门户网站") is
     moved after the others, because the title printed on the page is the one we want."""
     header, _, _ = _header_footer(page)
@@ -353,7 +190,7 @@ def _title_blocks(lines: list[str]) -> list[str]:
     return blocks
 
 
-def find_title(page: str) -> tuple[str, str]:
+def find_title(page: str | Page) -> tuple[str, str]:
     """The report's printed title, and a headline about it if the page has only that.
 
     Returns
@@ -438,7 +275,6 @@ def find_report_year(
     return None
 
 
-_ISO_LIKE_DATE = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}")
 _WHITE = re.compile(r"\s")
 _WHITE_RUN = re.compile(r"\s+")
 _BRACKETED = re.compile(r"[(（][^)）]*[)）]")
@@ -455,141 +291,12 @@ _GOVERNMENT_AFTER = re.compile(r"人民政府|政府|市委|委|关于")
 
 # --- places -----------------------------------------------------------------------------------
 
-# Characters and words that sit next to place names but never stand inside one.
-_NOT_IN_NAME_WORDS = re.compile(
-    r"[的在了是对将把我该其并从向由委年度现按据]|法治|依法|人民|政府|工作|建设|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
-    r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为)|"
-    r"(?:及|与|为|对|等|全|各|本|我|传达|开展|紧扣|接受|出台|完成|各级|辖|聚焦|部署)$|"
-    r"^[省市区县镇乡州]+$|[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]|等"
-)
-_PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
-_BARE_LEVEL_CHARACTERS = frozenset("省市州区县旗镇乡")
-_ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
-_YEAR_AFTER = re.compile(r"\s*(?:19|20)\d{2}\s*年")
-_STREET_ORGAN = re.compile(r"(?:办事处|党工委|街道)")
-
-
-@cache
-def _place_pattern(max_name: int) -> re.Pattern[str]:
-    suffixes = "|".join(re.escape(suffix) for suffix, _ in _suffixes())
-    return re.compile(rf"([{CJK}xX×某]{{2,{max_name}}}?)({suffixes})")
-
-
-@cache
-def _suffix_levels() -> dict[str, str]:
-    return dict(_suffixes())
-
-
-def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, int] | None:
-    """A ``name + suffix`` at ``text[start:]``: the shortest name (2–8 chars) followed by a suffix.
-
-    A bare 州 after a one-character name is accepted before an organ word (巴州党委).
-    """
-    if _ORGAN_AFTER.match(text, start):
-        return None
-    if text[start : start + 2] in _short_places():
-        return PlaceName(text[start : start + 2], "县"), start + 2
-    if (
-        text.startswith("州", start + 1)
-        and _ORGAN_AFTER.match(text, start + 2)
-        and _ONE_CJK.fullmatch(text, start, start + 1)
-    ):
-        return PlaceName(text[start : start + 2], "州"), start + 2
-    if (
-        text.startswith("街", start + 1)
-        and _ONE_CJK.fullmatch(text, start, start + 1)
-        and text[start] not in _BARE_LEVEL_CHARACTERS
-        and (text.startswith("街道", start + 2) or _STREET_ORGAN.match(text, start + 2))
-    ):
-        # 东街办事处, 牛街街道: a street office with a one-character name
-        if text.startswith("街道", start + 2):
-            return PlaceName(text[start : start + 4], "街道"), start + 4
-        return PlaceName(text[start : start + 2], "街道"), start + 2
-    match = _place_pattern(max_name).match(text, start)
-    if match is None:
-        return _bare_zhou(text, start, max_name=max_name)
-    name, suffix = match.group(1), match.group(2)
-    if _NOT_IN_NAME_WORDS.search(name):
-        return None
-    if suffix == "区" and text.startswith("区域", match.start(2)):
-        return None
-    end = match.end()
-    if suffix == "街" and text.startswith("街道", end):
-        # 红旗街街道: a street office whose own name ends in 街
-        return PlaceName(name + "街街道", "街道"), end + 2
-    return PlaceName(name + suffix, _suffix_levels()[suffix]), end
-
-
-@cache
-def _zhou_pattern(max_name: int) -> re.Pattern[str]:
-    return re.compile(rf"([{CJK}]{{2,{max_name}}}?)州")
-
-
-def _bare_zhou(text: str, start: int, *, max_name: int) -> tuple[PlaceName, int] | None:
-    """A bare 州 is a suffix only before an organ (巴音州党委), not in 杭州/广州 as a word."""
-    if "州" not in text[start : start + max_name + 1]:
-        return None
-    match = _zhou_pattern(max_name).match(text, start)
-    # before an organ (巴音州党委) or a report year (黔东南州2023年…): 杭州/广州 have a
-    # one-character name and never match here
-    if match and (_ORGAN_AFTER.match(text, match.end()) or _YEAR_AFTER.match(text, match.end())):
-        name = match.group(1)
-        if not _NOT_IN_NAME_WORDS.search(name):
-            return PlaceName(name + "州", "州"), match.end()
-    return None
-
-
-def parse_place_chain(
-    text: str, *, start: int = 0, max_name: int = 8
-) -> tuple[list[PlaceName], str, int]:
-    """Parse ``省/市/区/镇…`` names (and a department) from ``text[start:]``.
-
-    Returns
-    -------
-    (chain, department, end)
-        The places in order, the department name that follows them (empty if none), and the
-        offset where parsing stopped.
-
-    Examples
-    --------
-    >>> chain, department, _ = parse_place_chain("重庆市开州区铁桥镇人民政府关于2025年")
-    >>> [p.name for p in chain], department
-    (['重庆市', '开州区', '铁桥镇'], '')
-    >>> chain, department, _ = parse_place_chain("汕尾市司法局在市委")
-    >>> [p.name for p in chain], department
-    (['汕尾市'], '司法局')
-
-    ``end`` is the offset just after the last place (or the department), before any organ word.
-    """
-    chain: list[PlaceName] = []
-    position = end = start
-    while position < len(text):
-        organ = _ORGAN_AFTER.match(text, position)
-        if chain and organ:
-            position = organ.end()
-            continue
-        department = _department_pattern().match(text, position)
-        if department:
-            return chain, department.group(), department.end()
-        if not chain and text[position : position + 1] in _BARE_LEVEL_CHARACTERS:
-            # "市城市管理局": the city's department, not a place called 市城市
-            department = _department_pattern().match(text, position + 1)
-            if department:
-                return chain, department.group(), department.end()
-        found = _one_place(text, position, max_name=max_name)
-        if not found:
-            break
-        place, position = found
-        chain.append(place)
-        end = position
-    return chain, "", end
-
 
 def _bare_level_department(text: str) -> str:
     """ "市市场监管局" → "市场监管局": a department after a bare level word ("the city's")."""
     found = _BARE_LEVEL.match(text)
     if found:
-        department = _department_pattern().match(text, found.end())
+        department = places.department_pattern().match(text, found.end())
         if department:
             return department.group()
     return ""
@@ -636,7 +343,7 @@ _CLAUSE_BOUNDARY = re.compile(r"[,，。]")
 _NEAR_SUFFIX = re.compile(r"[省市州盟区县旗镇乡道局厅部委]")
 
 
-def _candidates(report: str, page: str, title: str, headline: str) -> list[_Candidate]:
+def _candidates(report: str, title: str, headline: str) -> list[_Candidate]:
     """Entity candidates in order of trust."""
     found: list[_Candidate] = []
     # Title: after 中共/关于/a year, the title opens with the issuer.
@@ -683,7 +390,7 @@ _MENTION_SPAN = 2500
 
 @cache
 def _suffix_search() -> re.Pattern[str]:
-    suffixes = "|".join(re.escape(suffix) for suffix, _ in _suffixes())
+    suffixes = "|".join(re.escape(suffix) for suffix, _ in places.suffixes())
     return re.compile(f"(?:{suffixes}|州)")
 
 
@@ -702,13 +409,28 @@ def _mention_weight(text: str, start: int, chain: list[PlaceName], after: str) -
     weight = 1
     if _DOCUMENT_TITLE_START.search(text, max(0, start - 8), start) or len(chain) > 1:
         weight += 1
-    if _ORGAN_AFTER.match(after):
+    if places.ORGAN_AFTER.match(after):
         weight += 1
     return weight
 
 
-@lru_cache(maxsize=16)
-def _mentions(text: str) -> list[tuple[list[PlaceName], str, int]]:
+_Mention = tuple[list[PlaceName], str, int]
+
+
+class _Mentions:
+    """Place mentions of the texts of one page, worked out once per text (the report is asked
+    about several times) and dropped with the page."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, list[_Mention]] = {}
+
+    def __call__(self, text: str) -> list[_Mention]:
+        if text not in self._found:
+            self._found[text] = _mentions(text)
+        return self._found[text]
+
+
+def _mentions(text: str) -> list[_Mention]:
     """Place chains mentioned at name boundaries anywhere in the text (《X…》, after 在/据/,).
 
     Works from the suffixes backwards: for each 省/市/区/镇… not already inside a chain, a name
@@ -737,10 +459,10 @@ def _mentions(text: str) -> list[tuple[list[PlaceName], str, int]]:
     return chains
 
 
-def _resolve_name(level: str, text: str) -> str:
+def _resolve_name(level: str, text: str, mentions: _Mentions) -> str:
     """A name for "我县/全省/本市" reports: the best-attested place of that level in the text."""
     counts: Counter[str] = Counter()
-    for chain, _, weight in _mentions(text):
+    for chain, _, weight in mentions(text):
         for place in chain:
             if place.level == level:
                 counts[place.name] += weight
@@ -752,13 +474,6 @@ def _resolve_name(level: str, text: str) -> str:
             if full_level == level and short in text:
                 return full
     return ""
-
-
-def _level_of(name: str) -> str:
-    for suffix, level in _suffixes():
-        if name.endswith(suffix):
-            return level
-    return "州" if name.endswith("州") else ""
 
 
 _PLACE_END = frozenset("省市州盟区县旗镇乡道")
@@ -776,21 +491,26 @@ def _follows_a_place(entity: str, text: str) -> bool:
 
 
 def _find_parent(
-    entity: str, level: str, candidates: list[_Candidate], page: str, report: str
+    entity: str,
+    level: str,
+    candidates: list[_Candidate],
+    page: Page,
+    report: str,
+    mentions: _Mentions,
 ) -> tuple[str, str]:
     allowed = _PARENT_LEVELS.get(level, ())
     # 1. the place printed before the entity in a trusted chain (title, signature, source)
     for candidate in candidates:
         if candidate.entity == entity:
-            places = [p for p in candidate.chain if p.name != entity]
-            if places and places[-1].level in allowed:
-                return places[-1].name, candidate.source
+            printed = [p for p in candidate.chain if p.name != entity]
+            if printed and printed[-1].level in allowed:
+                return printed[-1].name, candidate.source
     # 2. the entity printed after a place anywhere on the page ("上城区四季青街道", breadcrumbs):
     #    the report plus the page furniture around it, which is where breadcrumbs stand
     header, footer, _ = _header_footer(page)
     furniture = "\n".join([*header, *footer])
     preceded = [text for text in (furniture, report) if _follows_a_place(entity, text)]
-    for chain, _, _ in [mention for text in preceded for mention in _mentions(text)]:
+    for chain, _, _ in [mention for text in preceded for mention in mentions(text)]:
         names = [p.name for p in chain]
         if entity in names:
             index = names.index(entity)
@@ -823,7 +543,7 @@ def _find_parent(
                 return chain[-1].name, "source"
     # 5. a higher organ the report names: "在廉江市委、市政府的领导下", 《宝丰县人民政府…》, addressee
     scores: Counter[str] = Counter()
-    for chain, after, weight in _mentions(report):
+    for chain, after, weight in mentions(report):
         place = chain[-1]
         if place.name == entity or place.level not in allowed:
             continue
@@ -831,7 +551,7 @@ def _find_parent(
             continue
         # A town's 市 may be its county-level city or the prefecture above the county: only an
         # organ that leads the town ("在廉江市委、市政府的领导下") tells which.
-        if _RANK.get(level, 0) == 3 and place.level == "市" and not _ORGAN_AFTER.match(after):
+        if _RANK.get(level, 0) == 3 and place.level == "市" and not places.ORGAN_AFTER.match(after):
             continue
         if level == "市" and place.level == "市" and not _GOVERNMENT_AFTER.match(after):
             continue
@@ -861,7 +581,7 @@ def _is_named_body(entity: str, page: str, source: str) -> bool:
     """Whether a name the official list does not know is still the reporting body: the page
     prints it as a government (XX镇人民政府, XX街道办事处) and it is no slogan (文化立市)."""
     stem = entity[:-1] if len(entity) > 2 else entity
-    if _PLACEHOLDER.match(stem):
+    if places.PLACEHOLDER.match(stem):
         return True  # an anonymised template (xx市): it tells the level; the name is dropped
     if _SLOGAN_STEM.search(stem):
         return False
@@ -907,7 +627,7 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
     if meta.level == "部门":
         if not meta.parent:
             return
-        name, level = meta.parent, _level_of(meta.parent)
+        name, level = meta.parent, places.level_of(meta.parent)
         above = [place for place in above if place != meta.parent]
     else:
         name, level = meta.entity, meta.level
@@ -975,18 +695,16 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
             meta.evidence["parent"] = "gazetteer"
 
 
-def clear_caches() -> None:
-    """Forget the per-page caches (place mentions); see ``documents.parse_file``."""
-    _mentions.cache_clear()
-
-
-def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None) -> Metadata:
+def infer_metadata(
+    page: str | Page, report: str, *, gazetteer: Gazetteer | None = None
+) -> Metadata:
     """Infer all metadata fields of one report.
 
     Parameters
     ----------
     page
-        The normalised page text (:func:`reportlib.clean.normalize_text`), chrome included.
+        The normalised page (:class:`reportlib.clean.Page`, or the text of
+        :func:`reportlib.clean.normalize_text`), chrome included.
     report
         The cleaned report text (:func:`reportlib.clean.clean_text`).
     gazetteer
@@ -1006,6 +724,8 @@ def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None
     ('500154107', '铁桥镇', '重庆市', '开州区')
     """
     gazetteer = gazetteer or Gazetteer.load()
+    page = clean.as_page(page)
+    mentions = _Mentions()
     meta = Metadata()
     meta.title, headline = find_title(page)
     meta.publish_date = find_publish_date(page)
@@ -1016,8 +736,8 @@ def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None
         meta.title or headline, opening, meta.publish_date or meta.signed_date, head=report
     )
 
-    candidates = _candidates(report, page, meta.title, headline)
-    chosen, issuer = _choose(candidates, gazetteer, page)
+    candidates = _candidates(report, meta.title, headline)
+    chosen, issuer = _choose(candidates, gazetteer, page.text)
     if chosen is not None:
         meta.entity = chosen.entity
         meta.level = "部门" if chosen.department else chosen.chain[-1].level
@@ -1029,21 +749,23 @@ def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None
             level = {"局": "部门", "厅": "部门", "部": "部门"}.get(word, word)
             meta.level = level
             if level != "部门":
-                meta.entity = _resolve_name(level, report)
+                meta.entity = _resolve_name(level, report, mentions)
             meta.evidence["entity"] = "self-reference"
-    if _PLACEHOLDER.match(
+    if places.PLACEHOLDER.match(
         meta.entity[: -len(meta.level)] if meta.level and meta.entity.endswith(meta.level) else ""
     ):
         meta.entity = ""  # an anonymised template: "xx市人民政府" tells the level, not the name
     if meta.entity.endswith("街") and meta.level == "街道" and gazetteer.lookup(meta.entity + "道"):
         meta.entity += "道"  # 解放街党工委 is the office of 解放街道 (but 东街 is 东街街道)
     if meta.entity and not meta.level:
-        meta.level = _level_of(meta.entity)
+        meta.level = places.level_of(meta.entity)
     if meta.entity:
         if issuer:
             meta.parent, source = issuer, "title"
         else:
-            meta.parent, source = _find_parent(meta.entity, meta.level, candidates, page, report)
+            meta.parent, source = _find_parent(
+                meta.entity, meta.level, candidates, page, report, mentions
+            )
         if source:
             meta.evidence["parent"] = source
         # the places printed before the body in its own chain (a department's: all of them)
@@ -1051,5 +773,5 @@ def infer_metadata(page: str, report: str, *, gazetteer: Gazetteer | None = None
         above = chain if chosen is not None and chosen.department else chain[:-1]
         own = {meta.entity, chain[-1]} if chain else {meta.entity}
         above = [name for name in above if name not in own]  # 中共嘉兴市委 嘉兴市人民政府
-        _link_division(meta, gazetteer, page, above=above)
+        _link_division(meta, gazetteer, page.text, above=above)
     return meta

@@ -15,6 +15,7 @@ __all__ = [
     "CHINESE_DIGITS",
     "CHINESE_NUMERAL",
     "NUMERAL",
+    "parse_digits",
     "parse_numeral",
     "scale_of_approximate",
 ]
@@ -54,6 +55,31 @@ def parse_numeral(numeral: str) -> float | None:
         return float(cn2an.cn2an(numeral, "smart"))
     except (ValueError, KeyError):
         return None
+
+
+_DIGIT_VALUES = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+}
+
+
+def parse_digits(numeral: str) -> int | None:
+    """A numeral read digit by digit, as years are written (二〇二一 → 2021), or by
+    :func:`parse_numeral` when it has place words (三十一 → 31); None if it is neither.
+
+    Examples
+    --------
+    >>> parse_digits("二〇二一"), parse_digits("二○二四"), parse_digits("十二"), parse_digits("三十一")
+    (2021, 2024, 12, 31)
+    >>> parse_digits("某年") is None
+    True
+    """
+    if numeral and all(ch in _DIGIT_VALUES for ch in numeral):
+        return int("".join(str(_DIGIT_VALUES[ch]) for ch in numeral))
+    value = parse_numeral(numeral)
+    return int(value) if value is not None and value == int(value) else None
 
 
 def scale_of_approximate(numeral: str) -> float:

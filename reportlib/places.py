@@ -1,4 +1,11 @@
-"""The official division list: codes, names, levels, ancestors, short and former names.
+"""Places: the grammar of place chains, the level hierarchy, and the official division list.
+
+:func:`parse_place_chain` reads ``name + level suffix`` chains (重庆市|开州区|铁桥镇) from a known
+boundary; the suffixes, one-character names and departments are data files
+(``place_suffixes.csv``, ``short_places.txt``, ``departments.txt``), the hierarchy of levels is
+``levels.csv``, and :func:`name_stems` gives the stems that reuse and the briefings treat as a
+report's own name. The rest of the module is the official division list: codes, names, levels,
+ancestors, short and former names.
 
 Two maintained packages supply the data; nothing here is a hand-made list of places:
 
@@ -38,24 +45,34 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
+from reportlib.clean import CJK
 from reportlib.errors import ReportlibError
-from reportlib.patterns import data_csv
+from reportlib.patterns import data_csv, data_lines
 
 __all__ = [
+    "ORGAN_AFTER",
+    "PLACEHOLDER",
     "Division",
     "Gazetteer",
     "Match",
+    "PlaceName",
     "Resolution",
+    "department_pattern",
     "divisions",
     "immediate_parent",
+    "level_of",
     "level_parents",
     "level_rank",
     "name_stems",
+    "parse_place_chain",
     "printed_name",
     "resolve",
+    "suffixes",
 ]
 
 # The ethnic groups whose names make up autonomous place names (屏边苗族自治县).
+_ONE_CJK = re.compile(f"[{CJK}]")
+
 _ETHNIC = (
     "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|"
     "拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|"
@@ -66,6 +83,170 @@ _NAME_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自
 _ONE_CHAR_SUFFIXES = "省市州盟区县旗镇乡"
 
 KINDS = ("official", "short", "former", "reform")
+
+
+@cache
+def suffixes() -> list[tuple[str, str]]:
+    rows = [(row["suffix"], row["level"]) for row in data_csv("place_suffixes.csv")]
+    return sorted(rows, key=lambda row: len(row[0]), reverse=True)
+
+
+@cache
+def _short_places() -> frozenset[str]:
+    return frozenset(data_lines("short_places.txt"))
+
+
+@cache
+def department_pattern() -> re.Pattern[str]:
+    names = sorted(set(data_lines("departments.txt")), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """One link of a place chain: ``PlaceName("开州区", "区")``."""
+
+    name: str
+    level: str
+
+
+# --- place chains: 重庆市|开州区|铁桥镇 ---------------------------------------------------------
+
+# Characters and words that sit next to place names but never stand inside one.
+_NOT_IN_NAME_WORDS = re.compile(
+    r"[的在了是对将把我该其并从向由委年度现按据]|法治|依法|人民|政府|工作|建设|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
+    r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为)|"
+    r"(?:及|与|为|对|等|全|各|本|我|传达|开展|紧扣|接受|出台|完成|各级|辖|聚焦|部署)$|"
+    r"^[省市区县镇乡州]+$|[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]|等"
+)
+PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
+BARE_LEVEL_CHARACTERS = frozenset("省市州区县旗镇乡")
+ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
+_YEAR_AFTER = re.compile(r"\s*(?:19|20)\d{2}\s*年")
+_STREET_ORGAN = re.compile(r"(?:办事处|党工委|街道)")
+
+
+@cache
+def _place_pattern(max_name: int) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(suffix) for suffix, _ in suffixes())
+    return re.compile(rf"([{CJK}xX×某]{{2,{max_name}}}?)({alternatives})")
+
+
+@cache
+def _suffix_levels() -> dict[str, str]:
+    return dict(suffixes())
+
+
+def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, int] | None:
+    """A ``name + suffix`` at ``text[start:]``: the shortest name (2–8 chars) followed by a suffix.
+
+    A bare 州 after a one-character name is accepted before an organ word (巴州党委).
+    """
+    if ORGAN_AFTER.match(text, start):
+        return None
+    if text[start : start + 2] in _short_places():
+        return PlaceName(text[start : start + 2], "县"), start + 2
+    if (
+        text.startswith("州", start + 1)
+        and ORGAN_AFTER.match(text, start + 2)
+        and _ONE_CJK.fullmatch(text, start, start + 1)
+    ):
+        return PlaceName(text[start : start + 2], "州"), start + 2
+    if (
+        text.startswith("街", start + 1)
+        and _ONE_CJK.fullmatch(text, start, start + 1)
+        and text[start] not in BARE_LEVEL_CHARACTERS
+        and (text.startswith("街道", start + 2) or _STREET_ORGAN.match(text, start + 2))
+    ):
+        # 东街办事处, 牛街街道: a street office with a one-character name
+        if text.startswith("街道", start + 2):
+            return PlaceName(text[start : start + 4], "街道"), start + 4
+        return PlaceName(text[start : start + 2], "街道"), start + 2
+    match = _place_pattern(max_name).match(text, start)
+    if match is None:
+        return _bare_zhou(text, start, max_name=max_name)
+    name, suffix = match.group(1), match.group(2)
+    if _NOT_IN_NAME_WORDS.search(name):
+        return None
+    if suffix == "区" and text.startswith("区域", match.start(2)):
+        return None
+    end = match.end()
+    if suffix == "街" and text.startswith("街道", end):
+        # 红旗街街道: a street office whose own name ends in 街
+        return PlaceName(name + "街街道", "街道"), end + 2
+    return PlaceName(name + suffix, _suffix_levels()[suffix]), end
+
+
+@cache
+def _zhou_pattern(max_name: int) -> re.Pattern[str]:
+    return re.compile(rf"([{CJK}]{{2,{max_name}}}?)州")
+
+
+def _bare_zhou(text: str, start: int, *, max_name: int) -> tuple[PlaceName, int] | None:
+    """A bare 州 is a suffix only before an organ (巴音州党委), not in 杭州/广州 as a word."""
+    if "州" not in text[start : start + max_name + 1]:
+        return None
+    match = _zhou_pattern(max_name).match(text, start)
+    # before an organ (巴音州党委) or a report year (黔东南州2023年…): 杭州/广州 have a
+    # one-character name and never match here
+    if match and (ORGAN_AFTER.match(text, match.end()) or _YEAR_AFTER.match(text, match.end())):
+        name = match.group(1)
+        if not _NOT_IN_NAME_WORDS.search(name):
+            return PlaceName(name + "州", "州"), match.end()
+    return None
+
+
+def parse_place_chain(
+    text: str, *, start: int = 0, max_name: int = 8
+) -> tuple[list[PlaceName], str, int]:
+    """Parse ``省/市/区/镇…`` names (and a department) from ``text[start:]``.
+
+    Returns
+    -------
+    (chain, department, end)
+        The places in order, the department name that follows them (empty if none), and the
+        offset where parsing stopped.
+
+    Examples
+    --------
+    >>> chain, department, _ = parse_place_chain("重庆市开州区铁桥镇人民政府关于2025年")
+    >>> [p.name for p in chain], department
+    (['重庆市', '开州区', '铁桥镇'], '')
+    >>> chain, department, _ = parse_place_chain("汕尾市司法局在市委")
+    >>> [p.name for p in chain], department
+    (['汕尾市'], '司法局')
+
+    ``end`` is the offset just after the last place (or the department), before any organ word.
+    """
+    chain: list[PlaceName] = []
+    position = end = start
+    while position < len(text):
+        organ = ORGAN_AFTER.match(text, position)
+        if chain and organ:
+            position = organ.end()
+            continue
+        department = department_pattern().match(text, position)
+        if department:
+            return chain, department.group(), department.end()
+        if not chain and text[position : position + 1] in BARE_LEVEL_CHARACTERS:
+            # "市城市管理局": the city's department, not a place called 市城市
+            department = department_pattern().match(text, position + 1)
+            if department:
+                return chain, department.group(), department.end()
+        found = _one_place(text, position, max_name=max_name)
+        if not found:
+            break
+        place, position = found
+        chain.append(place)
+        end = position
+    return chain, "", end
+
+
+def level_of(name: str) -> str:
+    for suffix, level in suffixes():
+        if name.endswith(suffix):
+            return level
+    return "州" if name.endswith("州") else ""
 
 
 @dataclass(frozen=True)

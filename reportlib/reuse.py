@@ -68,6 +68,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reportlib.places import name_stems
+
 __all__ = ["REUSE_COLUMNS", "SUMMARY_COLUMNS", "find_reuse", "normalize_for_reuse", "reuse_summary"]
 
 REUSE_COLUMNS = [
@@ -95,7 +97,6 @@ SUMMARY_COLUMNS = [
     "top_sources",
 ]
 
-_NAME_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "州", "省", "盟", "旗")
 SHINGLE = 3
 NUM_PERM = 64
 
@@ -141,14 +142,7 @@ _Pair = tuple[int, int, float, int]  # mine, theirs (sentence numbers), ratio, n
 
 def _names(*names: str) -> list[str]:
     """Names and their stems, longest first (永乐镇, 永乐)."""
-    found = set()
-    for name in names:
-        if not name:
-            continue
-        found.add(name)
-        for suffix in _NAME_SUFFIXES:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                found.add(name[: -len(suffix)])
+    found = {stem for name in names if name for stem in (name, *name_stems(name))}
     return sorted(found, key=len, reverse=True)
 
 
