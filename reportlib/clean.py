@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from reportlib.patterns import data_lines
@@ -388,10 +388,13 @@ def _is_furniture(line: str) -> bool:
     return _is_chrome_words_line(line) or _is_breadcrumb(line)
 
 
-def clean_header_line(line: str) -> str | None:
+def clean_header_line(line: str, *, furniture: bool | None = None) -> str | None:
     """A page-header line as kept in the report (site suffix and time stamp trimmed), or None
-    when the line is page chrome (menus, breadcrumbs, metadata grid, bare dates)."""
-    if _is_furniture(line) or _is_metadata_line(line) or _BARE_DATE.match(line):
+    when the line is page chrome (menus, breadcrumbs, metadata grid, bare dates).
+    ``furniture`` is whether the line is chrome words or a breadcrumb, if already known."""
+    if furniture is None:
+        furniture = _is_furniture(line)
+    if furniture or _is_metadata_line(line) or _BARE_DATE.match(line):
         return None
     if _FOOTER_MARKS.search(line):
         return None
@@ -406,8 +409,8 @@ def clean_header_line(line: str) -> str | None:
     return _TRAILING_DATE.sub("", line)
 
 
-def _clean_footer_line(line: str) -> str | None:
-    if _is_furniture(line) or _is_metadata_line(line) or _FOOTER_MARKS.search(line):
+def _clean_footer_line(line: str, *, furniture: bool) -> str | None:
+    if furniture or _is_metadata_line(line) or _FOOTER_MARKS.search(line):
         return None
     if _BARE_DATE.match(line) and "-" in line:
         return None  # a portal time stamp; signature dates are written 2021年12月31日
@@ -456,20 +459,41 @@ class Page:
     first: int | None
     last: int | None
     furniture: tuple[bool, ...]
+    # what is known of each distinct line: cleaning and metadata ask about the same lines
+    _prose: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _furniture: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Page:
         """Split normalised text (:func:`normalize_text`) into a page."""
         lines = tuple(text.split("\n"))
-        furniture = tuple(_is_furniture(line) for line in lines)
+        known_furniture = {line: _is_furniture(line) for line in set(lines)}
+        known_prose = {
+            line: is_prose(line) for line in known_furniture if not known_furniture[line]
+        }
+        furniture = tuple(known_furniture[line] for line in lines)
         # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
         prose = [
             i
             for i, line in enumerate(lines)
-            if not furniture[i] and is_prose(line) and not _is_metadata_line(line)
+            if not furniture[i] and known_prose[line] and not _is_metadata_line(line)
         ]
         first, last = (prose[0], prose[-1]) if prose else (None, None)
-        return cls(text, lines, first, last, furniture)
+        return cls(text, lines, first, last, furniture, known_prose, known_furniture)
+
+    def is_prose(self, line: str) -> bool:
+        """:func:`is_prose`, answered once per distinct line of this page."""
+        known = self._prose.get(line)
+        if known is None:
+            known = self._prose[line] = is_prose(line)
+        return known
+
+    def is_furniture(self, line: str) -> bool:
+        """Whether a line is chrome that can stand anywhere (chrome words, a breadcrumb)."""
+        known = self._furniture.get(line)
+        if known is None:
+            known = self._furniture[line] = _is_furniture(line)
+        return known
 
     @property
     def has_prose(self) -> bool:
@@ -522,10 +546,15 @@ def strip_chrome(text: str | Page) -> str:
     """
     page = as_page(text)
     lines, first, last = page.lines, page.first, page.last
+    flags = page.furniture
     if first is None or last is None:
-        kept = [clean_header_line(line) for line in lines]
+        kept = [clean_header_line(line, furniture=f) for line, f in zip(lines, flags, strict=True)]
         return normalize_whitespace("\n".join(line for line in kept if line is not None))
-    header = [c for line in lines[:first] if (c := clean_header_line(line)) is not None]
+    header = [
+        c
+        for line, f in zip(lines[:first], flags[:first], strict=True)
+        if (c := clean_header_line(line, furniture=f)) is not None
+    ]
     header = _drop_repeated_title_lines([line for line in header if line.strip()])
     body = [
         line
@@ -535,7 +564,11 @@ def strip_chrome(text: str | Page) -> str:
         if not line.strip()
         or not (furniture or (_is_metadata_line(line) and _ISO_DATE.search(line) is not None))
     ]
-    footer = [c for line in lines[last + 1 :] if (c := _clean_footer_line(line)) is not None]
+    footer = [
+        c
+        for line, f in zip(lines[last + 1 :], flags[last + 1 :], strict=True)
+        if (c := _clean_footer_line(line, furniture=f)) is not None
+    ]
     return normalize_whitespace("\n".join([*header, "", *body, *footer]))
 
 

@@ -133,14 +133,14 @@ _ORGAN_END = re.compile(
 def _title_lines(page: str | Page) -> list[str]:
     """Header lines that may belong to a title; a page <title> ("…_某某人民政府门户网站") is
     moved after the others, because the title printed on the page is the one we want."""
-    header, _, _ = _header_footer(page)
+    page = clean.as_page(page)
     kept, page_titles = [], []
-    for line in header:
-        cleaned = clean.clean_header_line(line)
+    for line in page.header:
+        cleaned = clean.clean_header_line(line, furniture=page.is_furniture(line))
         if cleaned is None:
             continue
         cleaned = clean.normalize_whitespace(cleaned)
-        if not cleaned or cleaned.endswith((":", "：")) or clean.is_prose(cleaned):
+        if not cleaned or cleaned.endswith((":", "：")) or page.is_prose(cleaned):
             continue
         if _ENUMERATED.match(cleaned):
             continue
@@ -343,8 +343,10 @@ _CLAUSE_BOUNDARY = re.compile(r"[,，。]")
 _NEAR_SUFFIX = re.compile(r"[省市州盟区县旗镇乡道局厅部委]")
 
 
-def _candidates(report: str, title: str, headline: str) -> list[_Candidate]:
-    """Entity candidates in order of trust."""
+def _candidates(
+    lines: list[str], prose: list[str], title: str, headline: str, page: Page
+) -> list[_Candidate]:
+    """Entity candidates in order of trust, from the report's non-empty lines and its prose."""
     found: list[_Candidate] = []
     # Title: after 中共/关于/a year, the title opens with the issuer.
     for text, source in ((title, "title"), (headline, "headline")):
@@ -353,8 +355,6 @@ def _candidates(report: str, title: str, headline: str) -> list[_Candidate]:
             part = _ABOUT.sub("", part)
             part = _YEAR_PREFIX.sub("", part)
             found += _chains_in(part, source=source)
-    lines = [line for line in report.split("\n") if line.strip()]
-    prose = [line for line in lines if clean.is_prose(line)]
     opening = prose[0] if prose else ""
     # Opening sentence: "2023年,四季青街道在…", "2022年,在区委…领导下,友谊路街道…"
     for sentence in _SENTENCE_END.split(opening)[:3]:
@@ -374,7 +374,7 @@ def _candidates(report: str, title: str, headline: str) -> list[_Candidate]:
             found += candidates
     # Signature: a short line naming an organ among the last lines.
     for line in lines[-4:]:
-        if len(line) <= 40 and not clean.is_prose(line) and _ORGAN_END.search(line):
+        if len(line) <= 40 and not page.is_prose(line) and _ORGAN_END.search(line):
             found += _chains_in(_TITLE_PREFIX.sub("", line), source="signature")
     return found
 
@@ -571,7 +571,7 @@ def _find_parent(
     return "", ""
 
 
-_ORGAN_FOLLOWS = "(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|行政公署|公署)"
+_ORGAN_FOLLOWS = re.compile("(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|行政公署|公署)")
 _SLOGAN_STEM = re.compile(r"[立强兴治富美建护惠安]$")
 # a programme slogan: 生态立县, 工业强市, 依法治区 (a verb and a level, no name before the level)
 _SLOGAN_PHRASE = re.compile(rf"[{CJK}]{{2}}[立强兴治富][省市州区县镇乡村]")
@@ -585,7 +585,14 @@ def _is_named_body(entity: str, page: str, source: str) -> bool:
         return True  # an anonymised template (xx市): it tells the level; the name is dropped
     if _SLOGAN_STEM.search(stem):
         return False
-    return bool(re.search(re.escape(entity) + _ORGAN_FOLLOWS, page)) or source == "signature"
+    if source == "signature":
+        return True
+    position = page.find(entity)
+    while position >= 0:
+        if _ORGAN_FOLLOWS.match(page, position + len(entity)):
+            return True
+        position = page.find(entity, position + 1)
+    return False
 
 
 def _choose(
@@ -730,13 +737,14 @@ def infer_metadata(
     meta.title, headline = find_title(page)
     meta.publish_date = find_publish_date(page)
     meta.signed_date = find_signed_date(report)
-    prose = [line for line in report.split("\n") if clean.is_prose(line)]
+    lines = [line for line in report.split("\n") if line.strip()]
+    prose = [line for line in lines if page.is_prose(line)]
     opening = prose[0] if prose else ""
     meta.report_year = find_report_year(
         meta.title or headline, opening, meta.publish_date or meta.signed_date, head=report
     )
 
-    candidates = _candidates(report, meta.title, headline)
+    candidates = _candidates(lines, prose, meta.title, headline, page)
     chosen, issuer = _choose(candidates, gazetteer, page.text)
     if chosen is not None:
         meta.entity = chosen.entity

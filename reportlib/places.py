@@ -385,6 +385,8 @@ class Gazetteer:
         self._by_code: dict[str, Division] = {d.code: d for d in divisions}
         self._names: dict[str, list[Match]] = {}
         self._former: dict[str, list[tuple[str, int, int]]] = {}
+        # the names of a division, worked out when first asked for (a value of this list)
+        self._names_of: dict[tuple[str, int | None], list[str]] = {}
         for division in self._by_code.values():
             self._add(division.name, Match(division, "official"))
             for form in _short_forms(division.name, division.tier):
@@ -432,6 +434,12 @@ class Gazetteer:
         >>> Gazetteer.load().names_of("430582", year=2018)
         ['邵东市', '邵东县']
         """
+        key = (code, year)
+        if key not in self._names_of:
+            self._names_of[key] = self._all_names(code, year)
+        return self._names_of[key]
+
+    def _all_names(self, code: str, year: int | None) -> list[str]:
         division = self._by_code.get(code)
         if division is None:
             return []
