@@ -686,20 +686,22 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
     if meta.level == "部门":
         return
     meta.level = division.level
-    ancestors = gazetteer.ancestors(division.code)[:-1]
-    names_above = {n for a in ancestors for n in gazetteer.names_of(a.code)}
+    names_above = gazetteer.names_above(division.code)
     upper = places.immediate_parent(gazetteer, division.code)
-    directly_above = set(gazetteer.names_of(upper.code)) if upper else set()
+    directly_above = set(gazetteer.evidence_forms(upper.code)) if upper else set()
+    printed = places.printed_name(gazetteer, upper, page, year=meta.report_year) if upper else ""
     if meta.parent and (meta.parent not in names_above or meta.parent not in directly_above):
         # the list says the printed place is not above this one, or not directly (a town's
-        # city is not its parent: its county is)
-        meta.parent = ""
-        meta.evidence.pop("parent", None)
-    if not meta.parent and upper is not None:
-        printed = places.printed_name(gazetteer, upper, page, year=meta.report_year)
-        if printed:
-            meta.parent = printed
-            meta.evidence["parent"] = "gazetteer"
+        # city is not its parent: its county is). A name the list does not know at all (a
+        # district abolished since) cannot be contradicted: it stays unless the page also
+        # prints the one above by the list, or it reads like a slogan (文化立市).
+        unknown = not gazetteer.knows(meta.parent)
+        if printed or not unknown or _SLOGAN_STEM.search(meta.parent[:-1]):
+            meta.parent = ""
+            meta.evidence.pop("parent", None)
+    if not meta.parent and printed:
+        meta.parent = printed
+        meta.evidence["parent"] = "gazetteer"
 
 
 def infer_metadata(

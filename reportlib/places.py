@@ -114,7 +114,7 @@ class PlaceName:
 
 # Characters and words that sit next to place names but never stand inside one.
 _NOT_IN_NAME_WORDS = re.compile(
-    r"[的在了是对将把我该其并从向由委年度现按据]|法治|依法|人民|政府|工作|建设|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
+    r"[的在了是对将把我该其并从向由委年度现按据]|法治|依法|人民(?![街路]|$)|政府|工作|建设(?![街路]|$)|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
     r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为)|"
     r"(?:及|与|为|对|等|全|各|本|我|传达|开展|紧扣|接受|出台|完成|各级|辖|聚焦|部署)$|"
     r"^[省市区县镇乡州]+$|[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]|等"
@@ -336,6 +336,8 @@ def _short_forms(name: str, tier: int) -> set[str]:
     if name.endswith("街道") and len(name) >= 4:
         stem = name[:-2]
         forms.add(stem if stem.endswith("街") else stem + "街")
+        if stem.endswith("街") and len(stem) >= 3:
+            forms.add(stem[:-1] + "街道")  # 金顶街街道 written 金顶街道
     if name.endswith("地区") and len(name) >= 4:
         forms.add(name[:-2] + "州")  # rare, but 地区 reports do write 州
     forms.discard(name)
@@ -386,7 +388,9 @@ class Gazetteer:
         self._names: dict[str, list[Match]] = {}
         self._former: dict[str, list[tuple[str, int, int]]] = {}
         # the names of a division, worked out when first asked for (a value of this list)
-        self._names_of: dict[tuple[str, int | None], list[str]] = {}
+        self._names_of: dict[tuple[str, int | None], tuple[str, ...]] = {}
+        self._evidence: dict[tuple[str, int | None], tuple[str, ...]] = {}
+        self._above: dict[str, frozenset[str]] = {}
         for division in self._by_code.values():
             self._add(division.name, Match(division, "official"))
             for form in _short_forms(division.name, division.tier):
@@ -436,8 +440,33 @@ class Gazetteer:
         """
         key = (code, year)
         if key not in self._names_of:
-            self._names_of[key] = self._all_names(code, year)
-        return self._names_of[key]
+            self._names_of[key] = tuple(self._all_names(code, year))
+        return list(self._names_of[key])
+
+    def evidence_forms(self, code: str, *, year: int | None = None) -> tuple[str, ...]:
+        """The names of a division that, printed on a page, point at it: its names (in
+        ``year``) and, for provinces and prefectures, their stems (重庆, 遵义, 浙江)."""
+        key = (code, year)
+        if key not in self._evidence:
+            division = self._by_code.get(code)
+            forms = self.names_of(code, year=year)
+            if division is not None and division.tier == 1:
+                short = _province_short_forms().get(division.name)
+                forms += [short] if short else name_stems(division.name)
+            elif division is not None and division.tier == 2:
+                forms += [
+                    stem for name in list(forms) for stem in name_stems(name) if len(stem) >= 2
+                ]
+            self._evidence[key] = tuple(dict.fromkeys(form for form in forms if form))
+        return self._evidence[key]
+
+    def names_above(self, code: str) -> frozenset[str]:
+        """Every evidence form (any year) of the divisions above ``code``."""
+        if code not in self._above:
+            self._above[code] = frozenset(
+                form for a in self.ancestors(code)[:-1] for form in self.evidence_forms(a.code)
+            )
+        return self._above[code]
 
     def _all_names(self, code: str, year: int | None) -> list[str]:
         division = self._by_code.get(code)
@@ -466,6 +495,13 @@ class Gazetteer:
             if found:
                 return _unique(found)
         return _unique(self._reformed(name))
+
+    def readings(self, name: str, *, year: int | None = None) -> list[Match]:
+        """Every division ``name`` may stand for, as official, short or former name (a reform
+        only when there is none of these), the most trusted reading of each division kept."""
+        found = [m for m in self._names.get(name, []) if _in_year(m, year)]
+        found.sort(key=lambda m: KINDS.index(m.kind))
+        return _unique(found) or _unique(self._reformed(name))
 
     def _reformed(self, name: str) -> list[Match]:
         swapped = {"乡": "镇", "镇": "乡"}.get(name[-1:])
@@ -614,18 +650,6 @@ def _province_short_forms() -> dict[str, str]:
     return {row["full"]: row["short"] for row in data_csv("provinces.csv")}
 
 
-def _evidence_forms(gazetteer: Gazetteer, division: Division, *, year: int | None) -> list[str]:
-    """Names of a division that, printed on a page, point at it: official, short, former,
-    and for provinces and prefectures their stem (重庆, 遵义, 浙江)."""
-    forms = gazetteer.names_of(division.code, year=year)
-    if division.tier == 1:
-        short = _province_short_forms().get(division.name)
-        forms += [short] if short else name_stems(division.name)
-    elif division.tier == 2:
-        forms += [stem for name in list(forms) for stem in name_stems(name) if len(stem) >= 2]
-    return list(dict.fromkeys(form for form in forms if form))
-
-
 # how much a printed ancestor says: the county tells a town apart, the province rarely does
 _TIER_WEIGHT = {3: 4.0, 2: 2.0, 1: 1.0}
 
@@ -657,7 +681,9 @@ def resolve(
     >>> resolve(gazetteer, "屏边县", level="县").code
     '532523'
     """
-    matches = gazetteer.lookup(name, year=year)
+    # every reading of the name, not only the most trusted kind: 金顶街道 is a street of that
+    # name in 云南, and the way 石景山区 writes its 金顶街街道; the page decides
+    matches = gazetteer.readings(name, year=year)
     if level and level != "部门":
         same_level = [m for m in matches if m.division.level == level]
         # a county-level city may be written 市 or its former 县; keep all when none fit
@@ -670,15 +696,7 @@ def resolve(
         matches = [
             m
             for m in matches
-            if all(
-                place
-                in {
-                    n
-                    for a in gazetteer.ancestors(m.division.code)[:-1]
-                    for n in _evidence_forms(gazetteer, a, year=None)
-                }
-                for place in printed_above
-            )
+            if all(place in gazetteer.names_above(m.division.code) for place in printed_above)
         ]
         if not matches:
             return Resolution(reason="elsewhere")
@@ -688,7 +706,7 @@ def resolve(
     for match in matches:
         score = 0.0
         for ancestor in gazetteer.ancestors(match.division.code)[:-1]:
-            forms = _evidence_forms(gazetteer, ancestor, year=year)
+            forms = gazetteer.evidence_forms(ancestor.code, year=year)
             if parent and parent in forms:
                 score += 10.0
             if any(form in text for form in forms):
@@ -696,8 +714,16 @@ def resolve(
         scores.append(score)
     best = max(scores)
     winners = [m for m, s in zip(matches, scores, strict=True) if s == best]
-    if best > 0 and len(winners) == 1:
-        return Resolution(winners[0].division.code, winners[0].kind, "context")
+    if len(winners) > 1:
+        # among equally supported readings the most trusted kind wins, if it is alone
+        rank = min(KINDS.index(m.kind) for m in winners)
+        trusted = [m for m in winners if KINDS.index(m.kind) == rank]
+        if len(trusted) == 1 and (best > 0 or rank == 0):
+            winners = trusted
+    if len(winners) == 1:
+        return Resolution(
+            winners[0].division.code, winners[0].kind, "context" if best else "unique"
+        )
     codes = tuple(m.division.code for m in (winners if best > 0 else matches))
     return Resolution(reason="ambiguous", candidates=codes)
 

@@ -322,18 +322,20 @@ GAZETTEER_PAGES = Path(__file__).parent / "fixtures" / "metadata_gazetteer"
 ISSUE_13_TARGETS = {**TARGETS, "parent": 0.95}
 
 
-def test_gazetteer_pages_tune_split():
-    """The tune half of 60 pages written and labelled blind by a helper for issue 13 (kinds:
-    slogans, 街 streets, quoted titles, recipient lines, short department names, issuer
-    prefixes, renamed counties, 情况 titles, flattened pages, homonyms); see its README.md.
-    The held-out half is never tuned on; its figures are in that README."""
+@pytest.mark.parametrize("split", ["tune", "heldout"])
+def test_gazetteer_pages(split):
+    """60 pages written and labelled blind by a helper for issue 13 (kinds: slogans, 街
+    streets, quoted titles, recipient lines, short department names, issuer prefixes, renamed
+    counties, 情况 titles, flattened pages, homonyms); see its README.md. ``heldout`` was
+    scored once and then tuned on, so it is tuning data now; ``heldout2`` is never tuned on
+    and is not scored here (its figures are in that README)."""
     with (GAZETTEER_PAGES / "catalog.csv").open(encoding="utf-8") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["split"] == "tune"]
+        rows = [row for row in csv.DictReader(handle) if row["split"] == split]
     assert len(rows) == 30
     hits: dict[str, list[bool]] = {field: [] for field in ISSUE_13_TARGETS}
     given = right = wanted = found = 0
     for row in rows:
-        meta = _infer(row["file"], GAZETTEER_PAGES / "tune")
+        meta = _infer(row["file"], GAZETTEER_PAGES / split)
         got = {
             "entity": meta.entity,
             "level": meta.level,
@@ -362,3 +364,44 @@ def test_gazetteer_pages_tune_split():
         assert sum(results) / len(results) >= ISSUE_13_TARGETS[field], field
     assert right / given >= 0.99
     assert found / wanted >= 0.90
+
+
+# Regressions found on the first held-out batch of tests/fixtures/metadata_gazetteer (after
+# its first contact, that batch became tuning data; see its README).
+
+
+def test_street_name_holding_renmin_is_a_street():
+    meta = _meta(
+        "西宁市城中区人民街街道办事处2023年法治政府建设工作报告\n2023年，人民街街道坚持依法行政，"
+        "现将有关情况报告如下：\n一、主要举措"
+    )
+    assert (meta.entity, meta.level, meta.parent) == ("人民街街道", "街道", "城中区")
+    assert meta.division_code == "630103001"
+
+
+def test_street_written_without_its_own_jie_is_found_by_its_district():
+    # 金顶街道 is a street's official name in 云南 too; 石景山区 writes its 金顶街街道 so
+    meta = _meta(
+        "石景山区金顶街道2023年法治政府建设工作报告\n2023年，金顶街道在石景山区委、区政府的领导下，"
+        "坚持依法行政，现将有关情况报告如下：\n一、主要举措"
+    )
+    assert (meta.division_code, meta.official_name) == ("110107006", "金顶街街道")
+
+
+def test_parent_committee_of_a_one_character_county_is_the_county():
+    # "横县县委": the county committee of 横县 (450181, 横州市 since 2021)
+    meta = _meta(
+        "峦城镇2020年法治政府建设工作报告\n2020年，峦城镇在横县县委、县政府的坚强领导下，"
+        "坚持依法行政，现将有关情况报告如下：\n一、主要举措"
+    )
+    assert meta.parent == "横县"
+    assert meta.county == "横州市"
+
+
+def test_slogan_is_never_a_parent():
+    meta = _meta(
+        "文化立市 法治为民\n浮梁县2023年法治政府建设情况报告\n2023年，浮梁县在文化立市战略引领下，"
+        "在景德镇市委、市政府的领导下坚持依法行政，现将有关情况报告如下：\n一、主要举措"
+    )
+    assert meta.entity == "浮梁县"
+    assert meta.parent == "景德镇市"
