@@ -275,6 +275,7 @@ _SENTENCE_MARK = re.compile(r"[，,。；;！!？?]")
 # Headlines end in "?" or "!"; prose is recognised by its clause punctuation.
 _CLAUSE_MARK = re.compile(r"[，,。；;]")
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_TITLE_LIKE_END = re.compile(r"(?:报告|总结|情况)\s*$")
 
 
 def is_prose(line: str) -> bool:
@@ -291,8 +292,10 @@ def is_prose(line: str) -> bool:
         return False
     n_cjk = _count_cjk(line, enough=40)
     has_clause = _CLAUSE_MARK.search(line) is not None
-    if n_cjk >= 40 and not has_clause and is_page_title(line):
-        return False  # a long browser <title>: "…情况的报告_法治政府建设_某州人民政府网"
+    if n_cjk >= 40 and not has_clause and (is_page_title(line) or _TITLE_LIKE_END.search(line)):
+        # a long browser <title> ("…情况的报告_法治政府建设_某州人民政府网") or a long title
+        # ("中共XX布依族苗族自治县委 XX布依族苗族自治县人民政府关于…情况的报告")
+        return False
     return n_cjk >= 40 or (n_cjk >= 16 and has_clause)
 
 

@@ -110,16 +110,26 @@ def _header_footer(page: str | Page) -> tuple[list[str], list[str], str]:
 
 # --- title ------------------------------------------------------------------------------------
 
-_TITLE_END = re.compile(r"(?:报告|总结|汇报|建设情况)(?:[(（][^)）]{0,12}[)）])?$")
+_TITLE_END = re.compile(r"(?:报告|总结|汇报|(?:建设|工作)情况)(?:[(（][^)）]{0,12}[)）])?$")
 # a list heading ("一、2023年法治政府建设情况") is a section, never a title
 _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
 )
 # the page <title>'s site part: "…报告_邵东市人民政府", "…报告｜某某网"
-_PAGE_TITLE_SITE = re.compile(r"\s*[_｜|]\s*[^_｜|]*$")
-# a column heading run into the title: "法治政府建设年报XX街道办事处2022年度…"
+_PAGE_TITLE_SITE = re.compile(r"\s*(?:[_｜|]|\s[-—–]\s?|[-—–]\s)\s*[^_｜|]*$")
+# a breadcrumb or column path run into the title: "…网首页｜政务公开｜法治政府建设XX市2023年…"
+_CRUMBS_BEFORE = re.compile(r"^.*[|｜>＞»]\s*")
+_PLACE_AHEAD = rf"(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|苏木))"
+# a column heading run into the title: "法治政府建设年报XX街道办事处2022年度…", "依法行政专栏玛多县…"
 _COLUMN_HEADING = re.compile(
-    rf"^(?:法治政府建设)?(?:年度报告|年报|报告)(?:公开|专栏)?(?=[{CJK}]{{2,12}}?(?:省|市|州|区|县|旗|镇|乡|街道))"
+    rf"^(?:(?:法治政府建设)?(?:年度报告|年报|报告)(?:公开|专栏)?|[{CJK}]{{2,8}}?(?:专栏|专题|栏目)"
+    rf"|法治政府建设(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道)(?:人民政府)?\s*(?:19|20)\d{{2}})){_PLACE_AHEAD}"
+)
+_CRUMB_SEPARATORS = re.compile(r"[|｜>＞»]")
+# a banner above the title: "全力创建平安榕江县 奋力打造法治古州", "深入推进依法治旗"
+_BANNER = re.compile(
+    r"^(?:全力|奋力|深入|坚持|打造|创建|争创|聚力|凝心|推进|推动|筑牢|建设|护航|助力|奋进|勇当|加快|"
+    r"奋楫|践行|弘扬|厚植|共建|共筑|法治护航|平安)"
 )
 # spaces a page puts around the year inside a title: "XX镇 2021 年…"
 _SPACE_AT_DIGITS = re.compile(rf"(?<=[{CJK}\d]) +(?=\d)|(?<=\d) +(?=[{CJK}])")
@@ -144,6 +154,8 @@ def _title_lines(page: str | Page) -> list[str]:
             continue
         if _ENUMERATED.match(cleaned):
             continue
+        if _TITLE_END.search(cleaned) and _CRUMBS_BEFORE.match(cleaned):
+            cleaned = _CRUMBS_BEFORE.sub("", cleaned)  # the title after a breadcrumb path
         cleaned = _SPACE_AT_DIGITS.sub("", _COLUMN_HEADING.sub("", cleaned))
         if clean.is_page_title(line) or (
             _PAGE_TITLE_SITE.search(cleaned)
@@ -175,6 +187,8 @@ def _title_blocks(lines: list[str]) -> list[str]:
                     _TITLE_TOPIC.search(lines[start - 1])
                     and not _WHITE.search(lines[start - 1])
                     and not _SLOGAN_PHRASE.search(lines[start - 1])
+                    and not _BANNER.match(lines[start - 1])
+                    and len(_CRUMB_SEPARATORS.findall(lines[start - 1])) < 2
                 )
             )
             # a line naming a report is a title of its own (a page <title> "…报告-某市人民政府"),
@@ -322,6 +336,7 @@ _REPORT_INTRO = re.compile(r"现将|现就|现把")
 _SELF_LEVEL = re.compile(
     r"(?:我|全|本)(省|市|州|区|县|旗|镇|乡|街道)|我(局|厅|部)|"
     r"(?:现将|^\s*(?:19|20)\d{2}\s*年[,，]?\s*)(省|市|州|区|县|旗)(?:人民)?政府|"
+    r"^\s*(?:19|20)\d{2}\s*年[,，]?\s*(省|市|州|区|县|旗)委[、和](?:省|市|州|区|县|旗)(?:人民)?政府|"
     # "…领导下，县政府坚持…": the government as the subject of the opening sentence
     r"[,，]\s*(省|市|州|区|县|旗)(?:人民)?政府(?=坚持|始终|深入|全面|认真|紧紧|紧扣|以|围绕|聚焦)"
 )
@@ -459,12 +474,24 @@ def _mentions(text: str) -> list[_Mention]:
     return chains
 
 
+_RECIPIENT_LINE = re.compile(
+    rf"^\s*[{CJK}]{{2,40}}(?:人民政府|委员会|党委|政府|办公室|领导小组)[:：]\s*$"
+)
+
+
 def _resolve_name(level: str, text: str, mentions: _Mentions) -> str:
-    """A name for "我县/全省/本市" reports: the best-attested place of that level in the text."""
+    """A name for "我县/全省/本市" reports: the best-attested place of that level in the text,
+    never the addressee of a recipient line ("通化市人民政府：" is the government above)."""
+    addressees = {
+        place.name
+        for line in text.split("\n")[:12]
+        if _RECIPIENT_LINE.match(line)
+        for place in parse_place_chain(line)[0]
+    }
     counts: Counter[str] = Counter()
     for chain, _, weight in mentions(text):
         for place in chain:
-            if place.level == level:
+            if place.level == level and place.name not in addressees:
                 counts[place.name] += weight
     if counts:
         return counts.most_common(1)[0][0]
@@ -685,7 +712,10 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
         setattr(meta, key, value)
     if meta.level == "部门":
         return
-    meta.level = division.level
+    # the level of the name valid in the report year: 米林县 in 2022, 米林市 since 2023
+    meta.level = (
+        (places.level_of(name) or division.level) if found.kind == "former" else division.level
+    )
     names_above = gazetteer.names_above(division.code)
     upper = places.immediate_parent(gazetteer, division.code)
     directly_above = set(gazetteer.evidence_forms(upper.code)) if upper else set()

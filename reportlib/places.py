@@ -115,10 +115,22 @@ class PlaceName:
 # Characters and words that sit next to place names but never stand inside one.
 _NOT_IN_NAME_WORDS = re.compile(
     r"[的在了是对将把我该其并从向由委年度现按据]|法治|依法|人民(?![街路]|$)|政府|工作|建设(?![街路]|$)|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
-    r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为)|"
+    r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为|制定|印发|修订|编制|召开|组织|开展|"
+    r"完善|健全|深化|打造|创建|争创|推动|加强|实施|启动)|"
     r"(?:及|与|为|对|等|全|各|本|我|传达|开展|紧扣|接受|出台|完成|各级|辖|聚焦|部署)$|"
-    r"^[省市区县镇乡州]+$|[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]|等"
+    r"^[省市区县镇乡州]+$|等"
 )
+# two numerals close together: a numbered slogan (三五普法), unless the official list has the
+# name (二七区, 十三陵镇, 八一路街道)
+_NUMERALS_IN_NAME = re.compile(r"[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]")
+
+
+@cache
+def _numeral_names() -> frozenset[str]:
+    gazetteer = Gazetteer.load()
+    return frozenset(name for name in gazetteer.all_names() if _NUMERALS_IN_NAME.search(name))
+
+
 PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
 BARE_LEVEL_CHARACTERS = frozenset("省市州区县旗镇乡")
 ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
@@ -168,6 +180,8 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     name, suffix = match.group(1), match.group(2)
     if _NOT_IN_NAME_WORDS.search(name):
         return None
+    if _NUMERALS_IN_NAME.search(name) and name + suffix not in _numeral_names():
+        return None  # 三五普法区… is a slogan; 二七区 and 十三陵镇 are places
     if suffix == "区" and text.startswith("区域", match.start(2)):
         return None
     end = match.end()
@@ -478,6 +492,10 @@ class Gazetteer:
                 names.append(name)
                 names += sorted(_short_forms(name, division.tier) - set(names))
         return names
+
+    def all_names(self) -> list[str]:
+        """Every name (official, short, former) any division goes or went by."""
+        return list(self._names)
 
     def knows(self, name: str) -> bool:
         """Whether any division goes, or went, by ``name``."""
