@@ -655,6 +655,23 @@ def _choose(
     return None, ""
 
 
+def _listed_parent(
+    meta: Metadata, gazetteer: Gazetteer, page: str, chosen: _Candidate | None
+) -> str | None:
+    """The printed name of the division above the body, when the list knows the body by a
+    name no other division has and no place is printed before it in its chain."""
+    if meta.level == "部门" or (chosen is not None and len(chosen.chain) > 1):
+        return None
+    readings = gazetteer.readings(meta.entity, year=meta.report_year)
+    if len(readings) != 1 or readings[0].kind != "official":
+        return None
+    upper = places.immediate_parent(gazetteer, readings[0].division.code)
+    if upper is None:
+        return None
+    printed = places.printed_name(gazetteer, upper, page, year=meta.report_year)
+    return printed or None
+
+
 def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: list[str]) -> None:
     """Fill the division columns, check the parent against the list and fill it from the
     page where the list says which of the printed places is the one above."""
@@ -802,6 +819,10 @@ def infer_metadata(
     if meta.entity:
         if issuer:
             meta.parent, source = issuer, "title"
+        elif (printed := _listed_parent(meta, gazetteer, page.text, chosen)) is not None:
+            # the list knows the body alone and the page prints the place above it: no need
+            # to search the text for a parent (the costliest step of metadata)
+            meta.parent, source = printed, "gazetteer"
         else:
             meta.parent, source = _find_parent(
                 meta.entity, meta.level, candidates, page, report, mentions
