@@ -103,6 +103,11 @@ def find_publish_date(page: str | Page) -> str | None:
     return None
 
 
+_SIGNATURE_DATE = re.compile(
+    rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日)"
+)
+
+
 def find_signed_date(report: str) -> str | None:
     """The date under the closing signature: a line that is only a date, in the last lines.
 
@@ -113,10 +118,7 @@ def find_signed_date(report: str) -> str | None:
     """
     tail = [line.strip() for line in report.strip().split("\n")[-6:] if line.strip()]
     for line in reversed(tail):
-        if re.fullmatch(
-            rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日)",
-            line,
-        ):
+        if _SIGNATURE_DATE.fullmatch(line):
             return parse_date(line)
         if is_prose(line):
             break

@@ -238,6 +238,17 @@ def find_title(page: str | Page) -> tuple[str, str]:
 _YEAR = re.compile(r"(?<![\d\-—–~至])((?:19|20)\d{2})\s*年(?!\s*[-—–~至]\s*(?:19|20)?\d{2})")
 
 
+_YEAR_AFTER_TITLE = re.compile(
+    r"(?:报告|总结|情况|[\s>＞])\s*((?:19|20)\d{2})\s*年度?(?:以来|来)?[,，]"
+)
+_YEAR_OF_REPORT = re.compile(
+    r"((?:19|20)\d{2})\s*年度?(?:法治|依法行政)[^。，,]{0,20}(?:报告|情况|总结)"
+)
+_YEAR_IN_FIRST_HEADING = re.compile(
+    r"(?:^|\n)[一1][、.．]\s*((?:19|20)\d{2})\s*年度?(?:法治|依法|工作|推进|主要)"
+)
+
+
 def find_report_year(
     title: str, opening: str, publish_date: str | None, *, head: str = ""
 ) -> int | None:
@@ -270,17 +281,11 @@ def find_report_year(
         return int(found.group(1))
     # A flattened page: the title runs into the opening ("…工作报告 2023年以来，…"), or the
     # year names the report inside the first lines ("2023年度法治政府建设工作报告").
-    found = re.search(
-        r"(?:报告|总结|情况|[\s>＞])\s*((?:19|20)\d{2})\s*年度?(?:以来|来)?[,，]", opening[:400]
-    ) or re.search(
-        r"((?:19|20)\d{2})\s*年度?(?:法治|依法行政)[^。，,]{0,20}(?:报告|情况|总结)", head[:400]
-    )
+    found = _YEAR_AFTER_TITLE.search(opening[:400]) or _YEAR_OF_REPORT.search(head[:400])
     if found:
         return int(found.group(1))
     # A first heading such as "一、2023年法治政府建设情况" in the report's first lines.
-    found = re.search(
-        r"(?:^|\n)[一1][、.．]\s*((?:19|20)\d{2})\s*年度?(?:法治|依法|工作|推进|主要)", head[:1500]
-    )
+    found = _YEAR_IN_FIRST_HEADING.search(head[:1500])
     if found:
         return int(found.group(1))
     if publish_date:
@@ -588,14 +593,26 @@ def _find_parent(
         return scores.most_common(1)[0][0], "mention"
     # 6. a province named by its short form: 考察浙江, 法治浙江, 对广东…重要讲话 (a city's parent),
     #    or a municipality (上海) for its districts and counties.
+    if _RANK.get(level) not in (1, 2):
+        return "", ""
+    named = {m.group("a") or m.group("b") for m in _province_mentions().finditer(report)}
     for short, full in _provinces().items():
         is_municipality = full.endswith("市")
         if (
             (_RANK.get(level) == 1 and not is_municipality)
             or (_RANK.get(level) == 2 and is_municipality)
-        ) and re.search(rf"(?:考察|视察|法治|对){short}|{short}(?:省|市委|市人民政府)", report):
+        ) and short in named:
             return full, "province"
     return "", ""
+
+
+@cache
+def _province_mentions() -> re.Pattern[str]:
+    """考察浙江, 法治浙江, 对广东…, 浙江省, 上海市委: a province named by its short form."""
+    shorts = "|".join(sorted(map(re.escape, _provinces()), key=len, reverse=True))
+    return re.compile(
+        rf"(?:考察|视察|法治|对)(?P<a>{shorts})|(?P<b>{shorts})(?:省|市委|市人民政府)"
+    )
 
 
 _ORGAN_FOLLOWS = re.compile("(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|行政公署|公署)")
