@@ -100,9 +100,18 @@ def find_publish_date(page: str | Page) -> str | None:
             found = parse_date(match.group())
             if found:
                 return found
+    # 3. an information catalogue's 生成日期, when the page gives no other date: the day the
+    #    entry was generated for the public, unlike a 成文日期 (the document's own date)
+    for line in header:
+        found = _GENERATED.search(line)
+        if found:
+            return parse_date(found.group(1))
     return None
 
 
+_GENERATED = re.compile(
+    r"生成日期\s*[\]】|｜]?\s*[:：]?\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})"
+)
 _SIGNATURE_DATE = re.compile(
     rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日)"
 )

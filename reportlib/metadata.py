@@ -110,7 +110,9 @@ def _header_footer(page: str | Page) -> tuple[list[str], list[str], str]:
 
 # --- title ------------------------------------------------------------------------------------
 
-_TITLE_END = re.compile(r"(?:报告|总结|汇报|(?:建设|工作)情况)(?:[(（][^)）]{0,12}[)）])?$")
+_TITLE_END = re.compile(
+    r"(?:报告|总结|汇报|(?:建设|工作|开展|推进|落实)情况)(?:[(（][^)）]{0,12}[)）])?$"
+)
 # a list heading ("一、2023年法治政府建设情况") is a section, never a title
 _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
@@ -118,6 +120,10 @@ _ENUMERATED = re.compile(
 # the page <title>'s site part: "…报告_邵东市人民政府", "…报告｜某某网"
 _PAGE_TITLE_SITE = re.compile(
     r"\s*(?:[_｜|]|\s[-—–]\s?|[-—–]\s|(?<=报告|总结|情况)[-—–])\s*[^_｜|]*$"
+)
+# page chrome run after the title on its line: "…工作报告发布时间：2024-02-22来源：…"
+_TRAILING_CHROME = re.compile(
+    r"(?<=报告|总结|情况)\s*(?:发布时间|发布日期|日期|时间|来源|信息来源|浏览次数|作者|字号)\s*[:：].*$"
 )
 # a banner printed after the title on its line: "…年度报告　【奋力打造全国法治政府建设示范区】"
 _TRAILING_BANNER = re.compile(r"\s*【[^】]*】\s*$")
@@ -136,7 +142,7 @@ _COLUMN_HEADING = re.compile(
     rf"|法治政府建设(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道)(?:人民政府)?\s*(?:19|20)\d{{2}})){_PLACE_AHEAD}"
 )
 _OPENS_WITH_ISSUER = re.compile(
-    rf"^(?:中共)?[{CJK}]{{2,20}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|局|厅|委)[{CJK}\s]{{0,30}}?"
+    rf"^(?:中共)?[{CJK}]{{2,20}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|街|苏木|局|厅|委)[{CJK}\s]{{0,30}}?"
     r"(?:\s*(?:19|20)\d{2}|关于)"
 )
 _CRUMB_SEPARATORS = re.compile(r"[|｜>＞»/／]")
@@ -174,6 +180,8 @@ def _title_lines(page: str | Page) -> list[str]:
         if cleaned is None:
             continue
         cleaned = clean.normalize_whitespace(cleaned)
+        # before the test for a label line: "…工作报告发布时间：…浏览次数：" is a title
+        cleaned = _TRAILING_CHROME.sub("", cleaned)
         if not cleaned or cleaned.endswith((":", "：")) or page.is_prose(cleaned):
             continue
         if _ENUMERATED.match(cleaned):
@@ -647,7 +655,7 @@ def _province_mentions() -> re.Pattern[str]:
     )
 
 
-_ORGAN_FOLLOWS = re.compile("(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|行政公署|公署)")
+_ORGAN_FOLLOWS = re.compile("(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|委|行政公署|公署)")
 _SLOGAN_STEM = re.compile(r"[立强兴治富美建护惠安]$")
 # a programme slogan: 生态立县, 工业强市, 依法治区 (a verb and a level, no name before the level)
 _SLOGAN_PHRASE = re.compile(rf"[{CJK}]{{2}}[立强兴治富][省市州区县镇乡村]")
@@ -795,7 +803,12 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
         # district abolished since) cannot be contradicted: it stays unless the page also
         # prints the one above by the list, or it reads like a slogan (文化立市).
         unknown = not gazetteer.knows(meta.parent)
-        if printed or not unknown or _SLOGAN_STEM.search(meta.parent[:-1]):
+        if (
+            printed
+            or not unknown
+            or _SLOGAN_STEM.search(meta.parent[:-1])
+            or not _is_named_body(meta.parent, page, "")  # 清理市场 is no 清理市
+        ):
             meta.parent = ""
             meta.evidence.pop("parent", None)
     if not printed:

@@ -323,17 +323,17 @@ GAZETTEER_PAGES = Path(__file__).parent / "fixtures" / "metadata_gazetteer"
 ISSUE_13_TARGETS = {**TARGETS, "parent": 0.95}
 
 
-@pytest.mark.parametrize("split", ["tune", "heldout", "heldout2", "heldout3"])
+@pytest.mark.parametrize("split", ["tune", "heldout", "heldout2", "heldout3", "heldout4"])
 def test_gazetteer_pages(split):
     """60 pages written and labelled blind by a helper for issue 13 (kinds: slogans, 街
     streets, quoted titles, recipient lines, short department names, issuer prefixes, renamed
     counties, 情况 titles, flattened pages, homonyms), then 40 more twice (heldout2,
-    heldout3); see its README.md. The held-out batches were each scored once and then tuned
-    on, so they are tuning data now; ``heldout4`` is never tuned on and is not scored here
-    (its figures are in that README)."""
+    heldout3) and 50 twice (heldout4, heldout5); see its README.md. The held-out batches were
+    each scored once and then tuned on, so they are tuning data now; ``heldout5`` is never
+    tuned on and is not scored here (its figures are in that README)."""
     with (GAZETTEER_PAGES / "catalog.csv").open(encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["split"] == split]
-    assert len(rows) == {"tune": 30, "heldout": 30}.get(split, 40)
+    assert len(rows) == {"tune": 30, "heldout": 30, "heldout4": 50}.get(split, 40)
     hits: dict[str, list[bool]] = {field: [] for field in ISSUE_13_TARGETS}
     given = right = wanted = found = 0
     for row in rows:
@@ -549,3 +549,45 @@ def test_a_prefecture_called_diqu_is_a_city_level():
         "喀什地区2023年法治政府建设情况报告\n2023年，喀什地区行政公署坚持依法行政，现将有关情况报告如下："
     )
     assert (meta.entity, meta.level, meta.division_code) == ("喀什地区", "市", "653100")
+
+
+# Regressions found on the fourth held-out batch (heldout4, scored once, then tuned on).
+
+
+def test_site_heading_above_a_street_title_is_not_its_issuer():
+    meta = _meta(
+        "天津市河东区人民政府\n首页 > 街道动态 > 政务公开\n大王庄街2024年法治政府建设工作情况报告\n"
+        "2024年，大王庄街在区委、区政府的坚强领导下坚持依法行政，现将有关情况报告如下："
+    )
+    assert meta.title == "大王庄街2024年法治政府建设工作情况报告"
+
+
+def test_title_ending_in_kaizhan_qingkuang_and_one_run_into_chrome():
+    first = _meta(
+        "南海区2023年度法治政府建设工作开展情况\n2023年，南海区在佛山市委、市政府的领导下坚持依法行政。"
+    )
+    assert first.title == "南海区2023年度法治政府建设工作开展情况"
+    second = _meta(
+        "寿宁县2023年法治政府建设工作报告发布时间：2024-02-22来源：寿宁县人民政府办公室浏览次数：\n"
+        "2023年，在宁德市委、市政府和县委的坚强领导下，寿宁县坚持依法行政，现将有关情况报告如下："
+    )
+    assert (second.title, second.publish_date) == ("寿宁县2023年法治政府建设工作报告", "2024-02-22")
+
+
+def test_generated_date_of_an_information_catalogue_is_the_publish_date_of_last_resort():
+    meta = _meta(
+        "信息名称：平湖市市场监督管理局2024年度法治政府建设工作报告\n公开方式：主动公开　　生成日期：2025-01-16\n"
+        "平湖市市场监督管理局2024年度法治政府建设工作报告\n"
+        "2024年，平湖市市场监督管理局在市委、市政府的领导下坚持依法行政，现将有关情况报告如下："
+    )
+    assert meta.publish_date == "2025-01-16"
+
+
+def test_a_verb_before_a_government_is_no_parent():
+    meta = _meta(
+        "2024年，在市委、市政府的坚强领导下，我市坚持依法行政。年初，市政府常务会议审议通过并印发"
+        "《邳州市2024年法治政府建设工作要点》；审查规范性文件326件；清理市政府规范性文件41件。"
+        "现将有关情况报告如下：\n一、主要工作"
+    )
+    assert (meta.entity, meta.division_code) == ("邳州市", "320382")
+    assert meta.parent == ""
