@@ -672,7 +672,9 @@ def _is_named_body(entity: str, page: str, source: str) -> bool:
     if source == "signature":
         return True
     position = page.find(entity)
-    while position >= 0:
+    for _ in range(50):  # a name printed as a government is so printed early
+        if position < 0:
+            break
         if _ORGAN_FOLLOWS.match(page, position + len(entity)):
             return True
         position = page.find(entity, position + 1)
@@ -745,7 +747,9 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
         level=level,
         year=meta.report_year,
         parent="" if meta.level == "部门" else meta.parent,
-        text=page,
+        # the page's head (title block, source lines, opening) and tail (signature) name the
+        # places that tell homonyms apart; the middle of a long report adds cost, not evidence
+        text=page if len(page) <= 6000 else page[:5000] + "\n" + page[-1000:],
         above=above,
     )
     if found.reason == "elsewhere":
