@@ -134,7 +134,7 @@ _RUN_IN_CHROME = re.compile(
     rf"(?=(?:中共)?[{CJK}]{{2,14}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|苏木)(?:人民政府|政府)?(?:关于)?\s*(?:19|20)\d{{2}})"
 )
 # a breadcrumb or column path run into the title: "…网首页｜政务公开｜法治政府建设XX市2023年…"
-_CRUMBS_BEFORE = re.compile(r"^.*[|｜>＞»/／]\s*")
+_CRUMBS_BEFORE = re.compile(r"^.*(?:[|｜丨>＞»/／]|\s[-—–]\s)\s*")
 _PLACE_AHEAD = rf"(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|苏木))"
 # a column heading run into the title: "法治政府建设年报XX街道办事处2022年度…", "依法行政专栏玛多县…"
 _COLUMN_HEADING = re.compile(
@@ -145,7 +145,7 @@ _OPENS_WITH_ISSUER = re.compile(
     rf"^(?:中共)?[{CJK}]{{2,20}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|街|苏木|局|厅|委)[{CJK}\s]{{0,30}}?"
     r"(?:\s*(?:19|20)\d{2}|关于)"
 )
-_CRUMB_SEPARATORS = re.compile(r"[|｜>＞»/／]")
+_CRUMB_SEPARATORS = re.compile(r"[|｜丨>＞»/／]|\s[-—–]\s")
 # a banner above the title: "全力创建平安榕江县 奋力打造法治古州", "深入推进依法治旗"
 _BANNER = re.compile(
     r"^(?:全力|奋力|深入|坚持|打造|创建|争创|聚力|凝心|推进|推动|筑牢|建设|护航|助力|奋进|勇当|加快|"
@@ -186,6 +186,10 @@ def _title_lines(page: str | Page) -> list[str]:
             continue
         if _ENUMERATED.match(cleaned):
             continue
+        if len(_CRUMB_SEPARATORS.findall(cleaned)) >= 2 and not _YEAR.search(
+            _CRUMBS_BEFORE.sub("", cleaned)
+        ):
+            continue  # a breadcrumb or column path ("首页 - 政务公开 - 法治政府建设 - 年度报告")
         cleaned = _TRAILING_BANNER.sub("", cleaned)
         if _TITLE_END.search(cleaned) and _CRUMBS_BEFORE.match(cleaned):
             cleaned = _CRUMBS_BEFORE.sub("", cleaned)  # the title after a breadcrumb path
@@ -259,9 +263,22 @@ def find_title(page: str | Page) -> tuple[str, str]:
     ...            "2025年,吴家镇党委、政府坚持以习近平法治思想为指引,深入贯彻落实党的二十大精神。")[0]
     '中共重庆市荣昌区吴家镇委员会 重庆市荣昌区吴家镇人民政府 关于2025年法治政府建设情况的报告'
     """
+    page = clean.as_page(page)
     blocks = [b for b in _title_blocks(_title_lines(page)) if _TITLE_TOPIC.search(b)]
     headlines = [b for b in blocks if _HEADLINE.search(b)]
     titles = [b for b in blocks if not _HEADLINE.search(b)]
+    if not titles and headlines and page.first is not None:
+        # a news repost: headline, an intro paragraph, then the report under its own title
+        for line in page.lines[page.first + 1 : page.first + 6]:
+            line = line.strip()
+            if (
+                _TITLE_END.search(line)
+                and _TITLE_TOPIC.search(line)
+                and _YEAR.search(line)
+                and len(line) <= 90
+                and not page.is_prose(line)
+            ):
+                return line, headlines[0]
     if not titles:
         return "", headlines[0] if headlines else ""
     title = titles[0]
