@@ -433,6 +433,12 @@ class Gazetteer:
                 code = counties[county][0]
             self._superiors.setdefault(code, []).append((name, first, last))
         self._former: dict[str, list[tuple[str, int, int]]] = {}
+        # 永乐乡 for 永乐镇 and back: the names a reform may have left on a page
+        self._reform_names = {
+            d.name[:-1] + {"乡": "镇", "镇": "乡"}[d.name[-1]]
+            for d in self._by_code.values()
+            if d.tier == 4 and d.name[-1:] in ("乡", "镇") and len(d.name) >= 3
+        }
         # the names of a division, worked out when first asked for (a value of this list)
         self._names_of: dict[tuple[str, int | None], tuple[str, ...]] = {}
         self._evidence: dict[tuple[str, int | None], tuple[str, ...]] = {}
@@ -548,7 +554,7 @@ class Gazetteer:
 
     def knows(self, name: str) -> bool:
         """Whether any division goes, or went, by ``name``."""
-        return name in self._names or bool(self._reformed(name))
+        return name in self._names or name in self._reform_names
 
     def lookup(self, name: str, *, year: int | None = None) -> list[Match]:
         """The divisions ``name`` may stand for, by the most trusted kind of match only.
