@@ -443,6 +443,7 @@ class Gazetteer:
         self._names_of: dict[tuple[str, int | None], tuple[str, ...]] = {}
         self._evidence: dict[tuple[str, int | None], tuple[str, ...]] = {}
         self._above: dict[str, frozenset[str]] = {}
+        self._ancestors: dict[str, tuple[Division, ...]] = {}
         for division in self._by_code.values():
             self._add(division.name, Match(division, "official"))
             for form in _short_forms(division.name, division.tier):
@@ -477,12 +478,14 @@ class Gazetteer:
 
     def ancestors(self, code: str) -> list[Division]:
         """The division and the ones above it, the province first."""
-        chain = []
-        division = self._by_code.get(code)
-        while division is not None and len(chain) < 5:
-            chain.append(division)
-            division = self._by_code.get(division.parent_code)
-        return chain[::-1]
+        if code not in self._ancestors:
+            chain = []
+            division = self._by_code.get(code)
+            while division is not None and len(chain) < 5:
+                chain.append(division)
+                division = self._by_code.get(division.parent_code)
+            self._ancestors[code] = tuple(chain[::-1])
+        return list(self._ancestors[code])
 
     def names_of(self, code: str, *, year: int | None = None) -> list[str]:
         """Every name the division goes by (in ``year`` if given), the official one first.
@@ -791,13 +794,16 @@ def resolve(
     if len(matches) == 1:
         return Resolution(matches[0].division.code, matches[0].kind, "unique")
     scores = []
+    printed: dict[str, bool] = {}  # candidates share their province and often their city
     for match in matches:
         score = 0.0
         for ancestor in gazetteer.ancestors(match.division.code)[:-1]:
             forms = gazetteer.evidence_forms(ancestor.code, year=year)
             if parent and parent in forms:
                 score += 10.0
-            if any(form in text for form in forms):
+            if ancestor.code not in printed:
+                printed[ancestor.code] = any(form in text for form in forms)
+            if printed[ancestor.code]:
                 score += _TIER_WEIGHT.get(ancestor.tier, 0.0)
         scores.append(score)
     best = max(scores)
