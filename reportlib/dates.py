@@ -100,7 +100,13 @@ def find_publish_date(page: str | Page) -> str | None:
             found = parse_date(match.group())
             if found:
                 return found
-    # 3. an information catalogue's 生成日期, when the page gives no other date: the day the
+    # 3. a time stamp under the title ("敦煌发布 2025年02月14日 17:30"): a date with a time of
+    #    day is when something was posted, never a signature's date
+    for line in header:
+        found = _STAMPED_DATE.search(line)
+        if found:
+            return parse_date(found.group(1))
+    # 4. an information catalogue's 生成日期, when the page gives no other date: the day the
     #    entry was generated for the public, unlike a 成文日期 (the document's own date)
     for line in header:
         found = _GENERATED.search(line)
@@ -109,6 +115,7 @@ def find_publish_date(page: str | Page) -> str | None:
     return None
 
 
+_STAMPED_DATE = re.compile(r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*\d{1,2}:\d{2}")
 _GENERATED = re.compile(
     r"生成日期\s*[\]】|｜]?\s*[:：]?\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2})"
 )

@@ -130,22 +130,26 @@ _TRAILING_BANNER = re.compile(r"\s*【[^】]*】\s*$")
 # page chrome run into the title on one line: "…人民政府信息公开法治政府建设XX县2023年度…",
 # "主题：法治政府建设索引号：PY-2024-0318XX县人民政府关于2023年度…"
 _RUN_IN_CHROME = re.compile(
-    rf"^.*(?:信息公开|政务公开|法治政府建设|专栏|专题|栏目|索引号[:：]?[\w\-/]*\d|主题[:：][{CJK}]*?)"
+    rf"^.*(?:信息公开|政务公开|法治政府建设|专栏|专题|栏目|门户网站|网站|政府网|索引号[:：]?[\w\-/]*\d|主题[:：][{CJK}]*?)"
     rf"(?=(?:中共)?[{CJK}]{{2,14}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|苏木)(?:人民政府|政府)?(?:关于)?\s*(?:19|20)\d{{2}})"
 )
 # a breadcrumb or column path run into the title: "…网首页｜政务公开｜法治政府建设XX市2023年…"
-_CRUMBS_BEFORE = re.compile(r"^.*(?:[|｜丨>＞»/／]|\s[-—–]\s)\s*")
+_CRUMBS_BEFORE = re.compile(r"^.*(?:[|｜丨∥>＞»/／]|\s[-—–]\s)\s*")
 _PLACE_AHEAD = rf"(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|苏木))"
 # a column heading run into the title: "法治政府建设年报XX街道办事处2022年度…", "依法行政专栏玛多县…"
 _COLUMN_HEADING = re.compile(
     rf"^(?:(?:法治政府建设)?(?:年度报告|年报|报告)(?:公开|专栏)?|[{CJK}]{{2,8}}?(?:专栏|专题|栏目)"
     rf"|法治政府建设(?=[{CJK}]{{2,12}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道)(?:人民政府)?\s*(?:19|20)\d{{2}})){_PLACE_AHEAD}"
 )
+# a metadata grid's field inside a line ("…00041　组配分类：法治政府建设年度报告")
+_LABELLED_FIELD = re.compile(
+    r"(?:分类|索引号|发布机构|文号|主题词|组配|公开方式|公开范围)\s*[:：]|[┌│└├┐┘]"
+)
 _OPENS_WITH_ISSUER = re.compile(
     rf"^(?:中共)?[{CJK}]{{2,20}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|街|苏木|局|厅|委)[{CJK}\s]{{0,30}}?"
     r"(?:\s*(?:19|20)\d{2}|关于)"
 )
-_CRUMB_SEPARATORS = re.compile(r"[|｜丨>＞»/／]|\s[-—–]\s")
+_CRUMB_SEPARATORS = re.compile(r"[|｜丨∥>＞»/／]|\s[-—–]\s")
 # a banner above the title: "全力创建平安榕江县 奋力打造法治古州", "深入推进依法治旗"
 _BANNER = re.compile(
     r"^(?:全力|奋力|深入|坚持|打造|创建|争创|聚力|凝心|推进|推动|筑牢|建设|护航|助力|奋进|勇当|加快|"
@@ -196,6 +200,8 @@ def _title_lines(page: str | Page) -> list[str]:
         if _TITLE_END.search(cleaned):
             cleaned = _RUN_IN_CHROME.sub("", cleaned)
         cleaned = _SPACE_AT_DIGITS.sub("", _COLUMN_HEADING.sub("", cleaned))
+        if _LABELLED_FIELD.search(cleaned):
+            continue  # still a field of a metadata grid once any title run into it is cut out
         if clean.is_page_title(line) or (
             _PAGE_TITLE_SITE.search(cleaned)
             and _TITLE_END.search(_PAGE_TITLE_SITE.sub("", cleaned))
@@ -267,7 +273,7 @@ def find_title(page: str | Page) -> tuple[str, str]:
     blocks = [b for b in _title_blocks(_title_lines(page)) if _TITLE_TOPIC.search(b)]
     headlines = [b for b in blocks if _HEADLINE.search(b)]
     titles = [b for b in blocks if not _HEADLINE.search(b)]
-    if not titles and headlines and page.first is not None:
+    if not titles and page.first is not None:
         # a news repost: headline, an intro paragraph, then the report under its own title
         for line in page.lines[page.first + 1 : page.first + 6]:
             line = line.strip()
@@ -277,8 +283,9 @@ def find_title(page: str | Page) -> tuple[str, str]:
                 and _YEAR.search(line)
                 and len(line) <= 90
                 and not page.is_prose(line)
+                and (headlines or _OPENS_WITH_ISSUER.match(line))
             ):
-                return line, headlines[0]
+                return line, headlines[0] if headlines else ""
     if not titles:
         return "", headlines[0] if headlines else ""
     title = titles[0]
@@ -675,7 +682,9 @@ def _province_mentions() -> re.Pattern[str]:
 _ORGAN_FOLLOWS = re.compile("(?:人民政府|政府|办事处|街道办|党工委|党委|委员会|委|行政公署|公署)")
 _SLOGAN_STEM = re.compile(r"[立强兴治富美建护惠安]$")
 # a programme slogan: 生态立县, 工业强市, 依法治区 (a verb and a level, no name before the level)
-_SLOGAN_PHRASE = re.compile(rf"[{CJK}]{{2}}[立强兴治富][省市州区县镇乡村]")
+_SLOGAN_PHRASE = re.compile(
+    rf"[{CJK}]{{2}}(?:[立强兴富]|(?<!自)治)[省市州区县镇乡村]"
+)  # not 自治县
 
 
 def _is_named_body(entity: str, page: str, source: str) -> bool:
@@ -909,8 +918,15 @@ def infer_metadata(
         meta.entity[: -len(meta.level)] if meta.level and meta.entity.endswith(meta.level) else ""
     ):
         meta.entity = ""  # an anonymised template: "xx市人民政府" tells the level, not the name
-    if meta.entity.endswith("街") and meta.level == "街道" and gazetteer.lookup(meta.entity + "道"):
-        meta.entity += "道"  # 解放街党工委 is the office of 解放街道 (but 东街 is 东街街道)
+    if (
+        meta.entity.endswith("街")
+        and meta.level == "街道"
+        and gazetteer.lookup(meta.entity + "道")
+        and not places.resolve(gazetteer, meta.entity + "街道", level="街道", text=page.text).code
+    ):
+        # 解放街党工委 is the office of 解放街道; but 东街 is 东街街道, and so is 朝阳街 where
+        # the page's district has a 朝阳街街道
+        meta.entity += "道"
     if meta.entity and not meta.level:
         meta.level = places.level_of(meta.entity)
     if meta.entity:

@@ -72,6 +72,7 @@ __all__ = [
 
 # The ethnic groups whose names make up autonomous place names (屏边苗族自治县).
 _ONE_CJK = re.compile(f"[{CJK}]")
+_FUNCTION_CHARACTERS = frozenset("在由经向对按据从为和与及全各本我该")
 
 _ETHNIC = (
     "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|"
@@ -157,6 +158,7 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
         text.startswith("州", start + 1)
         and ORGAN_AFTER.match(text, start + 2)
         and _ONE_CJK.fullmatch(text, start, start + 1)
+        and text[start] not in _FUNCTION_CHARACTERS  # 在州委…: "under the prefecture's"
     ):
         return PlaceName(text[start : start + 2], "州"), start + 2
     if (
