@@ -471,17 +471,26 @@ class Page:
         """Split normalised text (:func:`normalize_text`) into a page."""
         lines = tuple(text.split("\n"))
         known_furniture = {line: _is_furniture(line) for line in set(lines)}
-        known_prose = {
-            line: is_prose(line) for line in known_furniture if not known_furniture[line]
-        }
         furniture = tuple(known_furniture[line] for line in lines)
-        # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
-        prose = [
-            i
-            for i, line in enumerate(lines)
-            if not furniture[i] and known_prose[line] and not _is_metadata_line(line)
-        ]
-        first, last = (prose[0], prose[-1]) if prose else (None, None)
+        known_prose: dict[str, bool] = {}
+
+        def opens(i: int) -> bool:
+            # Breadcrumbs and metadata grids can be long enough to pass for prose; they never are.
+            line = lines[i]
+            if furniture[i]:
+                return False
+            prose = known_prose.get(line)
+            if prose is None:
+                prose = known_prose[line] = is_prose(line)
+            return prose and not _is_metadata_line(line)
+
+        # Only the ends are looked for: the lines between them are the body whatever they are.
+        first = next((i for i in range(len(lines)) if opens(i)), None)
+        last = (
+            next(i for i in range(len(lines) - 1, first - 1, -1) if opens(i))
+            if first is not None
+            else None
+        )
         return cls(text, lines, first, last, furniture, known_prose, known_furniture)
 
     def is_prose(self, line: str) -> bool:

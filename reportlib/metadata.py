@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from reportlib import clean, places
 from reportlib.clean import Page
@@ -750,11 +750,17 @@ def _listed_parent(
     readings = gazetteer.readings(meta.entity, year=meta.report_year)
     if len(readings) != 1 or readings[0].kind != "official":
         return None
-    upper = places.immediate_parent(gazetteer, readings[0].division.code)
-    if upper is None:
-        return None
-    printed = places.printed_name(gazetteer, upper, page, year=meta.report_year)
-    return printed or None
+    return _printed_above(gazetteer, readings[0].division.code, page, year=meta.report_year) or None
+
+
+def _printed_above(gazetteer: Gazetteer, code: str, page: str, *, year: int | None) -> str:
+    """The name the page prints for the division above ``code`` in ``year``: the prefecture of
+    that year for a county that moved since (公主岭市: 四平市 in 2019), else the list's."""
+    then = gazetteer.superiors_in(code, year)
+    upper = places.immediate_parent(gazetteer, code)
+    if then and not (upper and then & set(gazetteer.evidence_forms(upper.code))):
+        return max((name for name in then if name in page), key=len, default="")
+    return places.printed_name(gazetteer, upper, page, year=year) if upper else ""
 
 
 def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: list[str]) -> None:
@@ -823,9 +829,7 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
     names_above = gazetteer.names_above(division.code)
     upper = places.immediate_parent(gazetteer, division.code)
     directly_above = set(gazetteer.evidence_forms(upper.code)) if upper else set()
-    printed = places.printed_name(gazetteer, upper, page, year=meta.report_year) if upper else ""
-    # the prefecture a county was under in the report year counts too (公主岭市: 四平市 in 2019)
-    directly_above |= gazetteer.superiors_in(division.code, meta.report_year)
+    printed = _printed_above(gazetteer, division.code, page, year=meta.report_year)
     names_above = names_above | directly_above
     if meta.parent and (meta.parent not in names_above or meta.parent not in directly_above):
         # the list says the printed place is not above this one, or not directly (a town's
@@ -841,17 +845,6 @@ def _link_division(meta: Metadata, gazetteer: Gazetteer, page: str, *, above: li
         ):
             meta.parent = ""
             meta.evidence.pop("parent", None)
-    if not printed:
-        # the prefecture a county was under in the report year, as the page prints it
-        printed = max(
-            (
-                name
-                for name in gazetteer.superiors_in(division.code, meta.report_year)
-                if name in page
-            ),
-            key=len,
-            default="",
-        )
     if not meta.parent and printed:
         meta.parent = printed
         meta.evidence["parent"] = "gazetteer"
@@ -893,7 +886,8 @@ def infer_metadata(
     meta.publish_date = find_publish_date(page)
     meta.signed_date = find_signed_date(report)
     lines = [line for line in report.split("\n") if line.strip()]
-    prose = [line for line in lines if page.is_prose(line)]
+    # the opening prose lines are all that is asked of the prose: no need to judge the rest
+    prose = list(islice((line for line in lines if page.is_prose(line)), 3))
     opening = prose[0] if prose else ""
     meta.report_year = find_report_year(
         meta.title or headline, opening, meta.publish_date or meta.signed_date, head=report

@@ -546,6 +546,15 @@ def test_a_county_moved_to_another_prefecture_keeps_its_parent_of_the_year():
     assert meta.city == "长春市"  # the list's prefecture of today
 
 
+def test_a_moved_county_keeps_its_parent_of_the_year_when_todays_prefecture_is_printed_too():
+    # with 长春市 on the page as well, today's prefecture must not replace the printed one of 2019
+    meta = _meta(
+        "公主岭市2019年法治政府建设年度报告\n2019年，在四平市委、市政府的坚强领导下，市政府坚持依法行政，"
+        "主动融入长春市现代化都市圈建设，现将有关情况报告如下：\n一、主要工作"
+    )
+    assert (meta.entity, meta.parent, meta.division_code) == ("公主岭市", "四平市", "220184")
+
+
 def test_a_prefecture_called_diqu_is_a_city_level():
     meta = _meta(
         "喀什地区2023年法治政府建设情况报告\n2023年，喀什地区行政公署坚持依法行政，现将有关情况报告如下："
