@@ -331,16 +331,22 @@ def _is_chrome_words_line(line: str) -> bool:
 _BREADCRUMB_START = re.compile(
     r"^\s*(?:您?(?:当前|现在)?(?:所在)?的?位置|当前位置|所在位置)\s*[:：]?"
 )
-_BREADCRUMB_ARROWS = re.compile(r"[>＞»›→]")
+_BREADCRUMB_ARROWS = re.compile(r"[>＞»›→▸▶▷►〉⇒⇨➤≫∥]")
+# "首页 · 政务公开 · 年度报告", "首页/信息公开/…": a home link, then any separator between segments
+_HOME_CRUMB = re.compile(r"^\s*(?:网站首页|首页|主页)\s*(?P<separator>[^\w\s（(【\[])")
 
 
 def _is_breadcrumb(line: str) -> bool:
     if _BREADCRUMB_START.match(line):
         return True
     # "首页 > 政务公开 > …": several arrows between short segments, no sentence
-    if not _BREADCRUMB_ARROWS.search(line):
+    home = _HOME_CRUMB.match(line)
+    if home:
+        segments = line.split(home.group("separator"))
+    elif _BREADCRUMB_ARROWS.search(line):
+        segments = _BREADCRUMB_ARROWS.split(line)
+    else:
         return False
-    segments = _BREADCRUMB_ARROWS.split(line)
     return (
         len(segments) >= 3
         and all(len(segment.strip()) <= 30 for segment in segments)
@@ -486,6 +492,8 @@ class Page:
 
         # Only the ends are looked for: the lines between them are the body whatever they are.
         first = next((i for i in range(len(lines)) if opens(i)), None)
+        while first is not None and _is_headline(lines, first, opens):
+            first = next((i for i in range(first + 1, len(lines)) if opens(i)), None)
         last = (
             next(i for i in range(len(lines) - 1, first - 1, -1) if opens(i))
             if first is not None
@@ -525,6 +533,21 @@ class Page:
     def first_prose(self) -> str:
         """The first prose line (the opening), or ''."""
         return self.lines[self.first] if self.first is not None else ""
+
+
+_REPORT_TITLE_END = re.compile(r"(?:报告|总结|情况)\s*$")
+
+
+def _is_headline(lines: tuple[str, ...], at: int, opens: Callable[[int], bool]) -> bool:
+    """A short line that reads like prose ("蒙自这一年，法治政府建设交出“成绩单”") above the
+    report's own title is a repost's headline, not the report's opening."""
+    if len(lines[at].strip()) >= 40:
+        return False
+    for line in lines[at + 1 : at + 13]:
+        stripped = line.strip()
+        if stripped and len(stripped) <= 60 and _REPORT_TITLE_END.search(stripped):
+            return not is_prose(stripped)
+    return False
 
 
 def as_page(text: str | Page) -> Page:

@@ -127,6 +127,10 @@ _TRAILING_CHROME = re.compile(
 )
 # a banner printed after the title on its line: "…年度报告　【奋力打造全国法治政府建设示范区】"
 _TRAILING_BANNER = re.compile(r"\s*【[^】]*】\s*$")
+# a column heading run after it: "…2024年法治政府建设工作报告法治政府建设专栏"
+_TRAILING_COLUMN = re.compile(rf"(?<=报告|总结|情况)[{CJK}]{{2,12}}?(?:专栏|专题|栏目)$")
+# …or before it: "【法治政府建设专栏】XX县XX镇2025年…"
+_LEADING_BANNER = re.compile(r"^\s*【[^】]{2,24}】\s*(?=\S)")
 # page chrome run into the title on one line: "…人民政府信息公开法治政府建设XX县2023年度…",
 # "主题：法治政府建设索引号：PY-2024-0318XX县人民政府关于2023年度…"
 _RUN_IN_CHROME = re.compile(
@@ -147,7 +151,7 @@ _LABELLED_FIELD = re.compile(
 )
 _OPENS_WITH_ISSUER = re.compile(
     rf"^(?:中共)?[{CJK}]{{2,20}}?(?:省|市|州|盟|区|县|旗|镇|乡|街道|街|苏木|局|厅|委)[{CJK}\s]{{0,30}}?"
-    r"(?:\s*(?:19|20)\d{2}|关于)"
+    r"(?:\s*(?:19|20)\d{2}|\s*二[〇○零][〇○零一二三四五六七八九]{2}|关于)"
 )
 _CRUMB_SEPARATORS = re.compile(r"[|｜丨∥>＞»/／]|\s[-—–]\s")
 # a banner above the title: "全力创建平安榕江县 奋力打造法治古州", "深入推进依法治旗"
@@ -194,7 +198,9 @@ def _title_lines(page: str | Page) -> list[str]:
             _CRUMBS_BEFORE.sub("", cleaned)
         ):
             continue  # a breadcrumb or column path ("首页 - 政务公开 - 法治政府建设 - 年度报告")
-        cleaned = _TRAILING_BANNER.sub("", cleaned)
+        cleaned = _TRAILING_COLUMN.sub("", _TRAILING_BANNER.sub("", cleaned))
+        if _TITLE_END.search(cleaned):
+            cleaned = _LEADING_BANNER.sub("", cleaned)
         if _TITLE_END.search(cleaned) and _CRUMBS_BEFORE.match(cleaned):
             cleaned = _CRUMBS_BEFORE.sub("", cleaned)  # the title after a breadcrumb path
         if _TITLE_END.search(cleaned):
@@ -227,6 +233,8 @@ def _title_blocks(lines: list[str]) -> list[str]:
             and len(lines[start - 1]) <= 40
             and (
                 _ORGAN_END.search(lines[start - 1])
+                # a word broken over the line end: "…关于2023年度法" + "治政府建设情况的报告"
+                or _TITLE_TOPIC.search(lines[start - 1][-3:] + lines[start][:3])
                 # a line split mid-phrase, not a slogan of two phrases (坚持生态立县 共建法治乡镇)
                 or (
                     _TITLE_TOPIC.search(lines[start - 1])
@@ -366,10 +374,10 @@ _LEADING_YEAR = re.compile(r"\s*((?:19|20)\d{2})\s*年")
 _ONE_CJK = re.compile(f"[{CJK}]")
 _BARE_LEVEL = re.compile(r"(?:省|市|州|区|县|旗|镇|乡)(?=\S)")
 _ABOUT = re.compile(r"^关于")
-_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+_YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年度?")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _QUOTED_TITLE = re.compile(r"《[^》]*》")
-_DOCUMENT_TITLE_START = re.compile(r"《(?:(?:19|20)\d{2}年度?)?$")
+_DOCUMENT_TITLE_START = re.compile(r"[《〈](?:(?:19|20)\d{2}年度?)?$")
 _GOVERNMENT_AFTER = re.compile(r"人民政府|政府|市委|委|关于")
 
 # --- places -----------------------------------------------------------------------------------
@@ -415,16 +423,33 @@ _SOURCE_FIELD = re.compile(
 _SITE_NAME = re.compile(rf"([{CJK}]{{2,20}}?)(?:人民政府)?(?:门户)?(?:网站|政府网|门户)")
 
 
+# a department the list of departments does not know, by the shape of a title: a place, a short
+# name ending in an organ word, then the report year ("大兴区经信局2023年…", "沈阳市人防办关于…")
+_UNLISTED_DEPARTMENT = re.compile(
+    rf"([{CJK}]{{1,6}}?(?:局|办|委员会|委|厅|署))"
+    r"(?=\s*(?:(?:19|20)\d{2}|二[〇○零][〇○零一二三四五六七八九]{2}|关于))"
+)
+
+
 def _chains_in(text: str, *, source: str) -> list[_Candidate]:
-    chain, department, _ = parse_place_chain(text)
+    chain, department, end = parse_place_chain(text)
+    if chain and not department and source in ("title", "headline"):
+        unlisted = _UNLISTED_DEPARTMENT.match(text, end)
+        if unlisted and not _NOT_A_DEPARTMENT.search(unlisted.group(1)):
+            department = unlisted.group(1)
     if chain or department:
         return [_Candidate(chain, department, source)]
     department = _bare_level_department(text)
     return [_Candidate([], department, source)] if department else []
 
 
+# the place's own government or party bodies, never one of its departments
+_NOT_A_DEPARTMENT = re.compile(r"人民政府|政府|公署|党委|党工委|办事处|管委会|^委|^区委|^县委|^市委")
 _CLAUSE_BOUNDARY = re.compile(r"[,，。]")
 _NEAR_SUFFIX = re.compile(r"[省市州盟区县旗镇乡道局厅部委]")
+
+
+_FLAT_OPENING = re.compile(r"(?<=\s)(?:19|20)\d{2}\s*年度?\s*[,，]")
 
 
 def _candidates(
@@ -440,6 +465,10 @@ def _candidates(
             part = _YEAR_PREFIX.sub("", part)
             found += _chains_in(part, source=source)
     opening = prose[0] if prose else ""
+    flattened = _FLAT_OPENING.search(opening, 1, 300)
+    if flattened:
+        # a flattened page: site chrome, then the opening "2024年，虹梯关乡在…" on the same line
+        opening = opening[flattened.start() :]
     # Opening sentence: "2023年,四季青街道在…", "2022年,在区委…领导下,友谊路街道…"
     for sentence in _SENTENCE_END.split(opening)[:3]:
         match = _OPENING.match(sentence)
@@ -465,7 +494,7 @@ def _candidates(
 
 # What may stand right before a place name: punctuation, a line start, a year ("2024年杨浦区"),
 # or a short word that is never part of a name.
-_BOUNDARY_CHARS = frozenset('《“"(（,，。、；;:：>|_ \t\n在由据和及与对向的')
+_BOUNDARY_CHARS = frozenset('《〈“"(（,，。、；;:：>|_ \t\n在由据和及与对向的')
 _BOUNDARY_WORDS = frozenset(
     ("宣传", "落实", "贯彻", "根据", "按照", "围绕", "印发", "出台", "制定", "学习")
 )

@@ -116,7 +116,7 @@ class PlaceName:
 # Characters and words that sit next to place names but never stand inside one.
 _NOT_IN_NAME_WORDS = re.compile(
     r"[的在了是对将把我该其并从向由委年度现按据]|法治|依法|人民(?![街路]|$)|政府|工作|建设(?![街路]|$)|全面|深入|贯彻|落实|围绕|推进|领导|党委|召开|宣传|国务院|"
-    r"^(?:关于|中共|全|各|本|我|该|辖|现将|根据|按照|以及|及|为|制定|印发|修订|编制|召开|组织|开展|"
+    r"^(?:关于|中共|全|各|本|我|该|辖|现将|乡镇|镇街|街镇|村居|社区|根据|按照|以及|及|为|制定|印发|修订|编制|召开|组织|开展|"
     r"完善|健全|深化|打造|创建|争创|推动|加强|实施|启动|清理|审查|审核|备案|起草|发布|公布|督促|指导|"
     r"配合|协助|联合|参加|参与|邀请|报请|提请|服务|助力|保障)|"
     r"(?:及|与|为|对|等|全|各|本|我|传达|开展|紧扣|接受|出台|完成|各级|辖|聚焦|部署)$|"
@@ -195,11 +195,12 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     elif suffix != "街道" and text.startswith("街道", end) and known(place.name + "街道"):
         # 江湾镇街道, 西城区街道: a street office named after a town or district
         place, end = PlaceName(place.name + "街道", "街道"), end + 2
-    listed = known(place.name)
-    if _NOT_IN_NAME_WORDS.search(name) and not listed:
-        return None  # 建设大街街道 and 人民街街道 are in the list; 建设县 is a verb phrase
-    if _NUMERALS_IN_NAME.search(name) and not listed:
-        return None  # 三五普法区… is a slogan; 二七区 and 十三陵镇 are places
+    if (_NOT_IN_NAME_WORDS.search(name) or _NUMERALS_IN_NAME.search(name)) and not known(
+        place.name
+    ):
+        # 建设大街街道 and 人民街街道 are in the list, 建设县 is a verb phrase; 三五普法区… is a
+        # slogan, 二七区 and 十三陵镇 are places
+        return None
     if suffix == "区" and text.startswith("区域", match.start(2)):
         return None
     return place, end
@@ -255,7 +256,10 @@ def parse_place_chain(
             continue
         department = department_pattern().match(text, position)
         if department:
-            return chain, department.group(), department.end()
+            name, end = department.group(), department.end()
+            if name.endswith("委") and text.startswith("员会", end):
+                name, end = name + "员会", end + 2  # 商务委员会 as the body writes itself
+            return chain, name, end
         if not chain and text[position : position + 1] in BARE_LEVEL_CHARACTERS:
             # "市城市管理局": the city's department, not a place called 市城市
             department = department_pattern().match(text, position + 1)
