@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--entity", default="友谊路街道")
     arguments = parser.parse_args()
 
-    from reportlib import analysis, build, indicator_table, plotting
+    from reportlib import analysis, build, plotting
     from reportlib.briefings import render_briefing
 
     scratch = Path(tempfile.mkdtemp())
@@ -42,8 +42,7 @@ def main() -> None:
         report = analysis.select_report(tables.documents, entity=entity)
         peers, _ = analysis.peers_of(tables.documents, report)
         analysis.part_profile(tables.sections, report["doc_id"])
-        own = tables.indicators[tables.indicators["doc_id"] == report["doc_id"]]
-        indicator_table(own, tables.documents, by=("category",))
+        analysis.measures_against_peers(tables.indicators, report, peers)
         counts = tables.counts()
         analysis.distinctive_words(counts, report, peers)
         words = analysis.drop_own_names(counts[counts["doc_id"] == report["doc_id"]], report)

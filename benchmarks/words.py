@@ -26,7 +26,8 @@ from timing import best_of  # benchmarks/timing.py, next to this script
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _documents(megabytes: float) -> pd.DataFrame:
+def sample_documents(megabytes: float) -> pd.DataFrame:
+    """The built-in sample (seeds and corpus) repeated to ``megabytes``, each copy its own doc_id."""
     from reportlib import read_reports
 
     base = read_reports(ROOT / "data" / "raw")[["doc_id", "text"]]  # seeds and corpus
@@ -45,7 +46,7 @@ def main() -> None:
 
     from reportlib import count_keywords, tokenize
 
-    documents = _documents(arguments.megabytes)
+    documents = sample_documents(arguments.megabytes)
     texts = documents["text"].tolist()
     megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
     print(

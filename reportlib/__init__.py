@@ -8,6 +8,7 @@ from reportlib.documents import find_input_files, parse_file, read_reports
 from reportlib.errors import (
     BinaryFileError,
     BuildLockedError,
+    DataFileError,
     EmptyFileError,
     LimitExceededError,
     NotAReportError,
@@ -18,10 +19,12 @@ from reportlib.errors import (
     SpecialFileError,
     UnsupportedFormatError,
 )
-from reportlib.indicators import extract_indicators, indicator_table
+from reportlib.indicators import extract_indicators
 from reportlib.keyness import collocations, keyness
 from reportlib.kwic import kwic
 from reportlib.limits import Limits
+from reportlib.measure_tables import indicator_table, report_measures, unlinked_counts
+from reportlib.measures import Measure, load_measures
 from reportlib.metadata import infer_metadata
 from reportlib.pipeline import build
 from reportlib.places import Gazetteer, divisions
@@ -38,10 +41,12 @@ __all__ = [
     "BinaryFileError",
     "BriefingError",
     "BuildLockedError",
+    "DataFileError",
     "EmptyFileError",
     "Gazetteer",
     "LimitExceededError",
     "Limits",
+    "Measure",
     "NoTextLayerError",
     "NotAReportError",
     "ParameterError",
@@ -65,6 +70,7 @@ __all__ = [
     "keyness",
     "keyword_trends",
     "kwic",
+    "load_measures",
     "load_tables",
     "normalize_text",
     "open_generation",
@@ -73,12 +79,14 @@ __all__ = [
     "read_file",
     "read_reports",
     "render_briefing",
+    "report_measures",
     "reuse_summary",
     "segment",
     "set_theme",
     "split_sections",
     "tokenize",
     "top_terms",
+    "unlinked_counts",
     "use_cjk_font",
     "word_cloud",
 ]

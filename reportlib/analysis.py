@@ -18,8 +18,8 @@ import pandas as pd
 
 from reportlib.counts import count_keywords
 from reportlib.errors import ParameterError
-from reportlib.indicators import indicator_table
 from reportlib.keyness import keyness
+from reportlib.measure_tables import report_measures
 from reportlib.places import name_stems
 from reportlib.reuse import REUSE_COLUMNS
 from reportlib.sections import PARTS
@@ -34,6 +34,7 @@ __all__ = [
     "drop_own_names",
     "find_data_dir",
     "load_tables",
+    "measures_against_peers",
     "part_profile",
     "peers_of",
     "previous_report",
@@ -397,8 +398,9 @@ def changes_since(
     -------
     dict
         ``new_words`` (used at least ``min_count`` times now, not at all before),
-        ``dropped_words`` (the reverse) and ``indicators`` (totals per category and unit in
-        both years, with the change).
+        ``dropped_words`` (the reverse) and ``indicators`` (each measure's value in both
+        years, with the change; a measure only one report gives has an empty change; a
+        measure given as a count and as a rate has a row for each, told by ``is_rate``).
     """
     counts = tables.counts()
     now = counts[counts["doc_id"] == report["doc_id"]].set_index("term")["count"]
@@ -407,25 +409,65 @@ def changes_since(
     dropped = before[(before >= min_count) & ~before.index.isin(now.index)].sort_values(
         ascending=False
     )
-    pair = tables.documents[tables.documents["doc_id"].isin([report["doc_id"], previous["doc_id"]])]
-    table = indicator_table(
-        tables.indicators[tables.indicators["doc_id"].isin(pair["doc_id"])],
-        pair,
-        by=("category", "report_year"),
+    values = report_measures(
+        tables.indicators[tables.indicators["doc_id"].isin([report["doc_id"], previous["doc_id"]])]
     )
-    value = table.assign(value=table["total"].fillna(table["mean"]))
-    wide = value.pivot_table(
-        index=["category", "unit"], columns="report_year", values="value", aggfunc="sum"
+    years = [str(int(previous["report_year"])), str(int(report["report_year"]))]
+    wide = (
+        values.pivot(index=["measure", "name", "is_rate"], columns="doc_id", values="value")
+        .reindex(columns=[previous["doc_id"], report["doc_id"]])
+        .set_axis(years, axis=1)
+        if len(values)
+        else pd.DataFrame(
+            columns=years,
+            index=pd.MultiIndex.from_arrays([[], [], []], names=["measure", "name", "is_rate"]),
+        )
     )
-    years = [int(previous["report_year"]), int(report["report_year"])]
-    wide = wide.reindex(columns=years)
-    wide.columns = [str(year) for year in years]
-    wide["change"] = wide[str(years[1])] - wide[str(years[0])]
+    wide["change"] = wide[years[1]] - wide[years[0]]
     return {
         "new_words": new.head(n).rename("count").reset_index(),
         "dropped_words": dropped.head(n).rename("count").reset_index(),
         "indicators": wide.reset_index(),
     }
+
+
+def measures_against_peers(
+    indicators: pd.DataFrame, report: pd.Series, peers: pd.DataFrame
+) -> pd.DataFrame:
+    """The report's measure values beside its peers' medians.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure the report gives (achieved values): ``measure, name, is_rate,
+        value, n_counts, peer_median, n_peers_giving, n_peers`` (``peer_median`` is over the
+        ``n_peers_giving`` peers that give the measure; empty when none does), then
+        ``sentences``, the report's own sentences behind the value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from reportlib import extract_indicators
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [
+    ...     "受理行政复议案件11件。", "受理行政复议案件4件。", "受理行政复议案件6件。"]})
+    >>> table = measures_against_peers(extract_indicators(docs), docs.iloc[0], docs.iloc[1:])
+    >>> table[["measure", "value", "peer_median", "n_peers_giving", "n_peers"]].values.tolist()
+    [['行政复议', 11.0, 5.0, 2, 2]]
+    """
+    doc_ids = [report["doc_id"], *peers["doc_id"]]
+    values = report_measures(indicators[indicators["doc_id"].isin(doc_ids)])
+    own = values[values["doc_id"] == report["doc_id"]]
+    others = values[values["doc_id"].isin(peers["doc_id"])]
+    medians = (
+        others.groupby(["measure", "is_rate"])["value"]
+        .agg(peer_median="median", n_peers_giving="size")
+        .reset_index()
+    )
+    table = own.merge(medians, on=["measure", "is_rate"], how="left")
+    table["n_peers_giving"] = table["n_peers_giving"].fillna(0).astype("int64")
+    table["n_peers"] = len(peers)
+    columns = ["measure", "name", "is_rate", "value", "n_counts", "peer_median"]
+    return table[[*columns, "n_peers_giving", "n_peers", "sentences"]].reset_index(drop=True)
 
 
 def side_by_side(reuse: pd.DataFrame, documents: pd.DataFrame, *, n: int = 5) -> str:

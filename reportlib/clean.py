@@ -27,6 +27,7 @@ __all__ = [
     "as_page",
     "clean_header_line",
     "clean_text",
+    "is_metadata_line",
     "is_page_title",
     "is_prose",
     "is_traditional",
@@ -365,8 +366,15 @@ def _metadata_label_pattern() -> re.Pattern[str]:
     )
 
 
-def _is_metadata_line(line: str) -> bool:
-    """ "时间:2024-03-01 信息来源:… 浏览次数:", "[ 索引号 ] … [ 发文字号 ]", "• 主题分类: 政务公开"."""
+def is_metadata_line(line: str) -> bool:
+    """Whether a line is a field of the page's metadata grid: "时间:2024-03-01 信息来源:…
+    浏览次数:", "[ 索引号 ] … [ 发文字号 ]", "• 主题分类: 政务公开".
+
+    Examples
+    --------
+    >>> is_metadata_line("索引号：11520000/2024-00123　发布机构：县司法局"), is_metadata_line("开展普法活动35场。")
+    (True, False)
+    """
     if "。" in line or len(line) > 200:
         return False
     labels = _metadata_label_pattern().findall(line)
@@ -403,7 +411,7 @@ def clean_header_line(line: str, *, furniture: bool | None = None) -> str | None
     ``furniture`` is whether the line is chrome words or a breadcrumb, if already known."""
     if furniture is None:
         furniture = _is_furniture(line)
-    if furniture or _is_metadata_line(line) or _BARE_DATE.match(line):
+    if furniture or is_metadata_line(line) or _BARE_DATE.match(line):
         return None
     if _FOOTER_MARKS.search(line):
         return None
@@ -419,7 +427,7 @@ def clean_header_line(line: str, *, furniture: bool | None = None) -> str | None
 
 
 def _clean_footer_line(line: str, *, furniture: bool) -> str | None:
-    if furniture or _is_metadata_line(line) or _FOOTER_MARKS.search(line):
+    if furniture or is_metadata_line(line) or _FOOTER_MARKS.search(line):
         return None
     if _BARE_DATE.match(line) and "-" in line:
         return None  # a portal time stamp; signature dates are written 2021年12月31日
@@ -488,7 +496,7 @@ class Page:
             prose = known_prose.get(line)
             if prose is None:
                 prose = known_prose[line] = is_prose(line)
-            return prose and not _is_metadata_line(line)
+            return prose and not is_metadata_line(line)
 
         # Only the ends are looked for: the lines between them are the body whatever they are.
         first = next((i for i in range(len(lines)) if opens(i)), None)
@@ -597,7 +605,7 @@ def strip_chrome(text: str | Page) -> str:
             lines[first : last + 1], page.furniture[first : last + 1], strict=True
         )
         if not line.strip()
-        or not (furniture or (_is_metadata_line(line) and _ISO_DATE.search(line) is not None))
+        or not (furniture or (is_metadata_line(line) and _ISO_DATE.search(line) is not None))
     ]
     footer = [
         c

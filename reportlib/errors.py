@@ -12,6 +12,7 @@ from pathlib import Path
 __all__ = [
     "BinaryFileError",
     "BuildLockedError",
+    "DataFileError",
     "EmptyFileError",
     "LimitExceededError",
     "NoTextLayerError",
@@ -107,6 +108,11 @@ class BuildLockedError(ReportlibError):
     def __init__(self, message: str, *, path: Path | str | None = None, holder: str = ""):
         self.holder = holder
         super().__init__(message, path=path)
+
+
+class DataFileError(ReportlibError):
+    """A data file of patterns (``reportlib/data`` or a user's own) that cannot be used: a bad
+    regular expression, a missing or repeated id. ``path`` names the file."""
 
 
 class NotAReportError(ReportlibError):

@@ -1,11 +1,18 @@
-"""Numeric indicators: every count a report gives, with value, unit, qualifier, subject, category.
+"""Numeric indicators: every count a report gives, with its value, unit, qualifier, subject and
+the measure it is a count of.
 
 Three regular expressions (led by an Arabic numeral, a Chinese numeral, or 百分之) find
 ``[qualifier] number [余/多] [万/亿] unit [以上/左右]`` and percentages; each candidate is then
-checked against what is *not* a count: ordinals (第二次),
-frequencies (每两月1次), rankings (全市前十), slogans and programme names (八五普法, 三项制度,
-“四个意识”), name parts (PM2.5) and Chinese numerals glued into words (统一部署). Units,
-qualifiers, slogans, verbs and categories are plain data files in ``reportlib/data``.
+checked against what is *not* a count: ordinals (第二次), frequencies (每两月1次, governing only
+the count they introduce), rankings (全市前十), slogans and programme names (八五普法, 三项制度,
+“四个意识”), name parts (PM2.5), Chinese numerals glued into words (统一部署; but 五家企业 is a
+count), qualifiers that are the end of a word (乡规民约3项) and the fields of the page's metadata
+grid (索引号, 文号, 浏览次数). Units, qualifiers, slogans, verbs and measures are plain data
+files in ``reportlib/data``.
+
+Each count is linked to a measure of the catalogue (:mod:`reportlib.measures`, ``measure``,
+with its coarse ``category``) or to none; ``is_planned`` marks targets and the next-year part;
+``part_of`` points at the total a count breaks down (其中…).
 
 Bounds: ``low``/``high`` equal ``value`` for an exact count; N余/N多 runs to N plus one step of
 its last place (二十余万元: 200000 to 300000); 超/逾/以上 leave ``high`` open (NaN), 近/不足
@@ -27,6 +34,16 @@ from functools import cache
 
 import pandas as pd
 
+from reportlib.clean import is_metadata_line
+from reportlib.measures import (
+    Catalogue,
+    continues_the_sentence,
+    has_breakdown,
+    link_measure,
+    load_measures,
+    parts_of,
+    plan_start,
+)
 from reportlib.numbers import (
     ARABIC_NUMERAL,
     CHINESE_DIGITS,
@@ -41,7 +58,6 @@ __all__ = [
     "INDICATOR_COLUMNS",
     "extract_document_indicators",
     "extract_indicators",
-    "indicator_table",
 ]
 
 INDICATOR_COLUMNS = [
@@ -59,6 +75,9 @@ INDICATOR_COLUMNS = [
     "subject",
     "verb",
     "category",
+    "measure",
+    "is_planned",
+    "part_of",
     "sentence",
     "is_rate",
     "is_duplicate",
@@ -67,14 +86,36 @@ INDICATOR_COLUMNS = [
 
 @cache
 def _qualifiers() -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {"before": [], "middle": [], "after": []}
+    found: dict[str, list[str]] = {"before": [], "middle": [], "after": [], "word": []}
     for row in data_csv("qualifiers.csv"):
         found[row["position"]].append(row["marker"])
     return {position: sorted(markers, key=len, reverse=True) for position, markers in found.items()}
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+    """One regular expression matching any of ``words``, the longest where several match.
+
+    Written as a trie ("人(?:次)?|场(?:次)?…"): the regex engine tries alternatives one by one,
+    so sharing their prefixes makes a unit list of ninety words cost a few comparisons.
+
+    >>> re.fullmatch(_alternation(["人", "人次", "场次", "场"]), "人次") is not None
+    True
+    """
+    trie: dict[str, dict] = {}
+    for word in set(words):
+        node = trie
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
 
 
 @cache
@@ -223,11 +264,6 @@ def _verb_pattern() -> re.Pattern[str]:
     return re.compile(_alternation(data_lines("verbs.txt")))
 
 
-@cache
-def _categories() -> list[tuple[str, re.Pattern[str]]]:
-    return [(row["category"], re.compile(row["pattern"])) for row in data_csv("categories.csv")]
-
-
 # A Chinese numeral counts only after one of these: a clause boundary, a qualifier, or a word
 # that introduces a count. Anything else glues the numeral into a word (统一, 万一, 唯一).
 _CHINESE_CONTEXT = re.compile(
@@ -285,9 +321,14 @@ def _read_candidate(text: str, match: _Match) -> _Found | None:
     start, end = match.start, match.end
     before = _before_pattern().search(text, max(0, start - 3), start)
     qualifier_before = ""
-    if before:
+    if before and not _qualifier_inside_a_word(text, before.start(), before.end()):
         qualifier_before = before.group().strip()
         start = before.start()
+    if match.after in ("余", "多") and _CJK_AT.match(text, match.end):
+        # "3场多元解纷培训", "2次多部门联合执法": 多 opens the next word, it qualifies nothing
+        end = match.end - len(match.after)
+        match.after = None
+        match.end = end
     if match.percent or match.cnpercent:
         numeral = match.number or match.cnpercent
         value = parse_numeral(numeral)
@@ -333,6 +374,23 @@ def _read_candidate(text: str, match: _Match) -> _Found | None:
     return _Found(start, end, text[start:end], value, unit, qualifier, low, high, is_rate)
 
 
+_CJK_AT = re.compile(r"[\u4e00-\u9fff]")
+_POINTS = frozenset(("个百分点", "百分点"))
+# how far before a count its thing may be named: further back lie other clauses' things
+_CLAUSE_REACH = 32
+# the words after a count that may name what it counts end at a list comma or the next number
+_AFTER_STOP = re.compile(r"[、\d]")
+
+
+def _qualifier_inside_a_word(text: str, start: int, end: int) -> bool:
+    """Whether the qualifier at text[start:end] is the end of a longer word ("修订乡规民约3项");
+    the words are the ``word`` rows of qualifiers.csv."""
+    return any(
+        len(word) > end - start and text.endswith(word, max(0, end - len(word)), end)
+        for word in _qualifiers()["word"]
+    )
+
+
 def _bounds(
     value: float, qualifier: str, *, step: float, high: float | None
 ) -> tuple[float, float]:
@@ -376,7 +434,10 @@ def _is_count_context(text: str, match: _Match, found: _Found) -> bool:
             not closes_clause
             and not _CHINESE_CONTEXT.search(text[max(0, number_start - 4) : number_start])
             and number_start
+            and not (numeral != "一" and _COUNTED_NOUN.match(text, match.end))
         ):
+            # "对五家企业", "三轮检查": a numeral, a counter and a noun count something;
+            # slogans ("三项制度", "两个维护") are ruled out by the slogan list afterwards
             return False
         if _ARTICLE.match(text, number_start):
             return False
@@ -384,13 +445,20 @@ def _is_count_context(text: str, match: _Match, found: _Found) -> bool:
 
 
 _CLAUSE_END = frozenset("，,。；;、")
+# a noun after a Chinese numeral's counter: two CJK characters that are not a verb ending
+_COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def _is_frequency(text: str, match: _Match, *, scope_start: int, sentence_start: int) -> bool:
     """A count under 每… in its clause ("每年开展法治宣传教育6次"), or 一次 under 每… in its
     sentence ("每半年听取一次汇报,召开一次会议")."""
     number_start = match.number_start
-    if _PER_PERIOD.search(text, max(scope_start, number_start - 40), number_start):
+    last = None
+    for found in _PER_PERIOD.finditer(text, max(scope_start, number_start - 40), number_start):
+        last = found
+    # a 每… governs the count it introduces, not a later one of the same clause
+    # ("按每季度1次的频次…全年开展学习6次": 6次 is the year's count)
+    if last is not None and not _OWN_COUNT_BETWEEN.search(text, last.end(), number_start):
         return True
     numeral = match.number or match.cnpercent or ""
     return numeral == "一" and bool(
@@ -398,6 +466,10 @@ def _is_frequency(text: str, match: _Match, *, scope_start: int, sentence_start:
     )
 
 
+# what stands between a 每… and a count it does not govern: another number, or a total's word
+_OWN_COUNT_BETWEEN = re.compile(
+    r"\d|[一二两三四五六七八九十][次场个件名人项期]|全年|累计|共计|合计|总计|年内"
+)
 _FOLLOWING_NOUN = re.compile(r"[\u4e00-\u9fff]{1,12}")
 _JOINER = re.compile(r"[的和及与]")
 
@@ -462,24 +534,6 @@ def _subject_and_verb(
     if not subject_before and not verb and verbs == []:
         return "", ""
     return subject_before[-16:], verb
-
-
-def _category(subject: str, verb: str, sentence: str, *, memo: dict[str, str]) -> str:
-    """The first category whose pattern matches the subject, else the verb, else the sentence.
-
-    ``memo`` remembers each text's category within a document: several counts of a sentence
-    share it, and subjects repeat.
-    """
-    for text in (subject, verb, sentence):
-        if not text:
-            continue
-        if text not in memo:
-            memo[text] = next(
-                (category for category, pattern in _categories() if pattern.search(text)), ""
-            )
-        if memo[text]:
-            return memo[text]
-    return "other"
 
 
 _SLOGAN_REACH = 14  # a slogan or quoted name around a number starts at most this far before it
@@ -566,8 +620,15 @@ class _ParagraphRepeats:
 _MIN_REPEAT = 20  # shorter lines (headings, 一是…) repeat by chance
 
 
-def extract_document_indicators(text: str) -> list[dict[str, object]]:
-    """Indicators of one text (no doc_id/section columns).
+def extract_document_indicators(
+    text: str, *, measures: Catalogue | None = None
+) -> list[dict[str, object]]:
+    """Indicators of one text (no doc_id/section columns), each linked to a measure of
+    ``measures`` (:func:`reportlib.measures.load_measures` when not given) or to none.
+
+    ``is_planned`` here says only whether the sentence makes the count a plan (计划/力争/将…);
+    :func:`extract_indicators` adds the counts of the next-year part. ``part_of`` is the
+    ``start`` of the total a count breaks down (其中/包括…), or None.
 
     Examples
     --------
@@ -575,12 +636,15 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
     >>> [(r["surface"], r["value"], r["unit"], r["qualifier"], r["subject"]) for r in rows]
     [('4次', 4.0, '次', '', '法治讲座'), ('2000余册', 2000.0, '册', '余', '小册子'), ('99%', 99.0, '%', '', '化解率')]
     """
+    catalogue = load_measures() if measures is None else measures
     rows: list[dict[str, object]] = []
+    sentence_of_row: list[int] = []
     repeats = _ParagraphRepeats(text)
     # Sentences and clauses never cross a line, so boundary marks are collected per line, and
     # only for lines that hold a candidate (most lines hold none).
     marks_of_line: dict[int, tuple[list[int], list[int], list[int]]] = {}
-    category_memo: dict[str, str] = {}
+    metadata_lines: dict[int, bool] = {}
+    plan_of_sentence: dict[int, int | None] = {}
     for match in _candidates(text):
         found = _read_candidate(text, match)
         if found is None or not _is_count_context(text, match, found):
@@ -589,6 +653,10 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
         if line_start not in marks_of_line:
             marks_of_line[line_start] = _line_marks(text, line_start)
         sentence_marks, clause_marks, scope_marks = marks_of_line[line_start]
+        if sentence_marks[-1] - line_start <= 200 and line_start not in metadata_lines:
+            metadata_lines[line_start] = is_metadata_line(text[line_start : sentence_marks[-1]])
+        if metadata_lines.get(line_start):
+            continue  # 索引号, 文号, 发布时间, 浏览次数: the page's numbers, not the report's
         # sentence and clause around the indicator, from boundary positions found once per text
         at = bisect.bisect_left(sentence_marks, found.start)
         sentence_start = sentence_marks[at - 1] + 1 if at else 0
@@ -620,6 +688,24 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
             subject = rows[-1]["subject"]
         if found.is_rate is False and subject.endswith("率"):
             found.is_rate = True
+        # the thing counted is named in its clause, or after the unit ("配备3名执法人员",
+        # "组织3场法治培训"); the action may stand earlier in the sentence
+        at = bisect.bisect_left(scope_marks, found.end)
+        scope_end = min(scope_marks[at] if at < len(scope_marks) else len(text), sentence_end)
+        before = text[sentence_start : found.start]
+        # a difference in percentage points is a change, never the value of a measure
+        unit = "" if found.unit in _POINTS else "%" if found.is_rate else found.unit
+        clause = text[max(scope_start, found.start - _CLAUSE_REACH) : found.start]
+        after = _AFTER_STOP.split(text[found.end : scope_end][:24], maxsplit=1)[0]
+        measure = link_measure(catalogue, unit=unit, clause=clause, after=after, before=before)
+        if not measure and continues_the_sentence(catalogue, unit=unit, clause=clause, after=after):
+            # "受理信访案件152起,已办结146起", "组织法治培训40场次,覆盖800余人次": a clause
+            # that names no new thing or activity counts what the sentence named before it
+            measure = link_measure(catalogue, unit=unit, clause=before, after="", before=before)
+        if sentence_start not in plan_of_sentence:
+            plan_of_sentence[sentence_start] = plan_start(text, sentence_start, sentence_end)
+        planned_from = plan_of_sentence[sentence_start]
+        sentence_of_row.append(sentence_start)
         rows.append(
             {
                 "start": found.start,
@@ -632,17 +718,62 @@ def extract_document_indicators(text: str) -> list[dict[str, object]]:
                 "high": found.high,
                 "subject": subject,
                 "verb": verb,
-                "category": _category(subject, verb, sentence, memo=category_memo),
+                "category": catalogue.categories.get(measure, ""),
+                "measure": measure,
+                "is_planned": planned_from is not None and planned_from < found.start,
+                "part_of": None,
                 "sentence": sentence,
                 "is_rate": found.is_rate,
                 "is_duplicate": repeats.is_repeat(line_start),
             }
         )
+    _mark_parts(rows, sentence_of_row, text, units_of=catalogue.units_of)
     return rows
 
 
+def _mark_parts(
+    rows: list[dict[str, object]],
+    sentence_of_row: list[int],
+    text: str,
+    *,
+    units_of: dict[str, frozenset[str]],
+) -> None:
+    """Set ``part_of`` on the counts that break down a total of their sentence (``units_of``
+    maps a measure id to its unit family)."""
+    first = 0
+    while first < len(rows):
+        last = first
+        while last + 1 < len(rows) and sentence_of_row[last + 1] == sentence_of_row[first]:
+            last += 1
+        if last > first and has_breakdown(
+            text, int(rows[first]["start"]), int(rows[last]["start"])
+        ):  # type: ignore[call-overload]
+            group = rows[first : last + 1]
+            totals = parts_of(
+                [int(row["start"]) for row in group],  # type: ignore[call-overload]
+                [str(row["unit"]) for row in group],
+                text=text,
+                families=[
+                    units_of.get(str(row["measure"]), frozenset({str(row["unit"])}))
+                    for row in group
+                ],
+                values=[float(row["value"]) for row in group],  # type: ignore[arg-type]
+            )
+            by_start = {row["start"]: row for row in group}
+            for row, total in zip(group, totals, strict=True):
+                row["part_of"] = total
+                if total is not None and by_start[total]["measure"]:
+                    # "法律援助案件486件,其中刑事案件132件": a part counts what its total counts
+                    row["measure"] = by_start[total]["measure"]
+                    row["category"] = by_start[total]["category"]
+        first = last + 1
+
+
 def extract_indicators(
-    documents: pd.DataFrame, *, sections: pd.DataFrame | None = None
+    documents: pd.DataFrame,
+    *,
+    sections: pd.DataFrame | None = None,
+    measures: Catalogue | None = None,
 ) -> pd.DataFrame:
     """Extract the indicators of every document.
 
@@ -653,12 +784,16 @@ def extract_indicators(
     sections
         Its sections table; computed with :func:`reportlib.split_sections` when not given, so
         every indicator carries its ``section_id`` and ``part``.
+    measures
+        The measure catalogue (:func:`reportlib.measures.load_measures`, the default).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``doc_id, section_id, part, start, end, surface, value, unit, qualifier, low,
-        high, subject, verb, category, sentence, is_rate, is_duplicate``.
+        high, subject, verb, category, measure, is_planned, part_of, sentence, is_rate,
+        is_duplicate``. ``measure`` is a measure id or ''; ``is_planned`` marks targets and the
+        next-year part; ``part_of`` is the ``start`` of the total a count breaks down.
 
     Examples
     --------
@@ -688,14 +823,17 @@ def extract_indicators(
         starts.append(int(start))
         section_ids.append(section_id)
         parts.append(part)
+    measures = load_measures() if measures is None else measures
     rows: list[tuple[object, ...]] = []
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist(), strict=True):
         starts, section_ids, parts = outline.get(doc_id, ([], [], []))
-        for row in extract_document_indicators(text):
+        for row in extract_document_indicators(text, measures=measures):
             section_id = part = None
             if starts:
                 index = max(bisect.bisect_right(starts, row["start"]) - 1, 0)
                 section_id, part = section_ids[index], parts[index]
+            if part == "next_year":
+                row["is_planned"] = True
             # tuples in column order: a DataFrame is built from them twice as fast as from dicts
             rows.append((doc_id, section_id, part, *row.values()))
     frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
@@ -703,47 +841,7 @@ def extract_indicators(
         frame[column] = frame[column].astype("int64")
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("float64")
-    for column in ("is_rate", "is_duplicate"):
+    for column in ("is_rate", "is_duplicate", "is_planned"):
         frame[column] = frame[column].astype(bool)
+    frame["part_of"] = frame["part_of"].astype("Int64")
     return frame
-
-
-def indicator_table(
-    indicators: pd.DataFrame,
-    documents: pd.DataFrame,
-    *,
-    by: tuple[str, ...] = ("category", "entity", "report_year"),
-    include_duplicates: bool = False,
-) -> pd.DataFrame:
-    """Sums and counts of indicators, with the number of reports behind each cell.
-
-    Values are only added up within one unit (次 with 次, 元 with 元), so ``unit`` is always a
-    grouping column; rates (%, 率) are averaged, never summed. Repeated paragraphs are left out
-    unless ``include_duplicates``. Returns a new DataFrame; the inputs are not changed.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇", "乙镇"], "report_year": [2023, 2023],
-    ...                      "text": ["举办法治讲座4次,发放宣传资料200份。", "举办法治讲座6次。"]})
-    >>> table = indicator_table(extract_indicators(docs), docs, by=("category", "report_year"))
-    >>> table[table["unit"] == "次"][["total", "n_indicators", "n_reports"]].to_dict("records")
-    [{'total': 10.0, 'n_indicators': 2, 'n_reports': 2}]
-    """
-    keys = [column for column in by if column in documents.columns and column not in indicators]
-    data = indicators.merge(documents[["doc_id", *keys]], on="doc_id", how="left")
-    if not include_duplicates:
-        data = data[~data["is_duplicate"]]
-    group_columns = [*by, "unit"]
-    grouped = data.groupby(group_columns, dropna=False)
-    table = grouped.agg(
-        n_indicators=("value", "size"),
-        n_reports=("doc_id", "nunique"),
-        is_rate=("is_rate", "all"),
-        total=("value", "sum"),
-        mean=("value", "mean"),
-    ).reset_index()
-    table.loc[table["is_rate"], "total"] = math.nan  # a sum of percentages means nothing
-    table["n_indicators"] = table["n_indicators"].astype("int64")
-    table["n_reports"] = table["n_reports"].astype("int64")
-    return table

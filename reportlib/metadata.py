@@ -444,7 +444,9 @@ def _chains_in(text: str, *, source: str) -> list[_Candidate]:
 
 
 # the place's own government or party bodies, never one of its departments
-_NOT_A_DEPARTMENT = re.compile(r"人民政府|政府|公署|党委|党工委|办事处|管委会|^委|^区委|^县委|^市委")
+_NOT_A_DEPARTMENT = re.compile(
+    r"人民政府|政府|公署|党委|党工委|办事处|管委会|^委|^区委|^县委|^市委"
+)
 _CLAUSE_BOUNDARY = re.compile(r"[,，。]")
 _NEAR_SUFFIX = re.compile(r"[省市州盟区县旗镇乡道局厅部委]")
 

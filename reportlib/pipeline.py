@@ -574,13 +574,16 @@ def summarize(result: BuildResult) -> str:
             f"parts in order: {int(outline['order_ok'].sum())}; "
             f"median compliance score {outline['compliance_score'].median():.0f}/100",
         ]
-    indicators = read("indicators", ["doc_id", "category", "is_duplicate"])
+    indicators = read("indicators", ["doc_id", "measure", "is_duplicate"])
     if len(indicators):
-        top = indicators.loc[~indicators["is_duplicate"], "category"].value_counts().head(5)
+        kept = indicators[~indicators["is_duplicate"]]
+        linked = kept[kept["measure"] != ""]
+        top = linked.groupby("measure")["doc_id"].nunique().sort_values(ascending=False).head(5)
         lines.append(
-            f"Indicators: {len(indicators)} ({int(indicators['is_duplicate'].sum())} in repeated "
-            f"paragraphs) in {indicators['doc_id'].nunique()} reports; most frequent categories: "
-            + ", ".join(f"{category} {count}" for category, count in top.items())
+            f"Indicators: {len(indicators)} counts ({int(indicators['is_duplicate'].sum())} in "
+            f"repeated paragraphs) in {indicators['doc_id'].nunique()} reports, {len(linked)} "
+            "linked to a measure; measures given by most reports: "
+            + ", ".join(f"{measure} ({count} reports)" for measure, count in top.items())
         )
     if result.n_tokens:
         lines.append(

@@ -152,7 +152,6 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     """
     if ORGAN_AFTER.match(text, start):
         return None
-    known = Gazetteer.load().knows  # loaded once per process; looked up once per name here
     if text[start : start + 2] in _short_places():
         return PlaceName(text[start : start + 2], "县"), start + 2
     if (
@@ -177,7 +176,7 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
         and _ONE_CJK.fullmatch(text, start, start + 1)
         and text[start] not in BARE_LEVEL_CHARACTERS
         and (ORGAN_AFTER.match(text, start + 2) or _YEAR_AFTER.match(text, start + 2))
-        and known(text[start : start + 2])
+        and Gazetteer.load().knows(text[start : start + 2])
     ):
         # 坎乡人民政府: a township with a one-character name, as the official list has it
         return PlaceName(text[start : start + 2], "乡" if text[start + 1] == "乡" else "镇"), (
@@ -192,12 +191,16 @@ def _one_place(text: str, start: int, *, max_name: int = 8) -> tuple[PlaceName, 
     if suffix == "街" and text.startswith("街道", end):
         # 红旗街街道: a street office whose own name ends in 街
         place, end = PlaceName(name + "街街道", "街道"), end + 2
-    elif suffix != "街道" and text.startswith("街道", end) and known(place.name + "街道"):
+    elif (
+        suffix != "街道"
+        and text.startswith("街道", end)
+        and Gazetteer.load().knows(place.name + "街道")
+    ):
         # 江湾镇街道, 西城区街道: a street office named after a town or district
         place, end = PlaceName(place.name + "街道", "街道"), end + 2
-    if (_NOT_IN_NAME_WORDS.search(name) or _NUMERALS_IN_NAME.search(name)) and not known(
-        place.name
-    ):
+    if (
+        _NOT_IN_NAME_WORDS.search(name) or _NUMERALS_IN_NAME.search(name)
+    ) and not Gazetteer.load().knows(place.name):
         # 建设大街街道 and 人民街街道 are in the list, 建设县 is a verb phrase; 三五普法区… is a
         # slogan, 二七区 and 十三陵镇 are places
         return None

@@ -136,8 +136,8 @@ def _plain_column(column: pd.Series) -> list:
     """A column as plain Python values: NumPy and Arrow scalars converted by ``tolist``,
     nested values (lists of merged parts) and missing markers by :func:`_plain`."""
     values = column.tolist()
-    if column.dtype == object:
-        values = [_plain(value) for value in values]
+    if column.dtype == object or isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        values = [_plain(value) for value in values]  # nullable columns hold pd.NA
     return values
 
 
@@ -338,10 +338,11 @@ def _indicators_frame(parts) -> pd.DataFrame:
         frame[column] = frame[column].astype("int64")
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("float64")
-    for column in ("is_rate", "is_duplicate"):
+    for column in ("is_rate", "is_duplicate", "is_planned"):
         frame[column] = frame[column].astype("bool")
+    frame["part_of"] = frame["part_of"].astype("Int64")
     strings = set(indicators_module.INDICATOR_COLUMNS) - {
-        "start", "end", "value", "low", "high", "is_rate", "is_duplicate"
+        "start", "end", "value", "low", "high", "is_rate", "is_duplicate", "is_planned", "part_of"
     }  # fmt: skip
     for column in strings:
         frame[column] = frame[column].astype("str")
@@ -444,11 +445,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             (
                 c,
                 pa.int64()
-                if c in ("start", "end")
+                if c in ("start", "end", "part_of")
                 else pa.float64()
                 if c in ("value", "low", "high")
                 else pa.bool_()
-                if c in ("is_rate", "is_duplicate")
+                if c in ("is_rate", "is_duplicate", "is_planned")
                 else _TEXT,
             )
             for c in indicators_module.INDICATOR_COLUMNS

@@ -70,7 +70,12 @@ def test_changes_since_the_previous_report(tables):
     now = set(counts.loc[counts["doc_id"] == report["doc_id"], "term"])
     assert set(changes["new_words"]["term"]) <= now - before
     assert set(changes["dropped_words"]["term"]) <= before - now
-    assert list(changes["indicators"].columns) == ["category", "unit", "2022", "2023", "change"]
+    measures = changes["indicators"]
+    assert list(measures.columns) == ["measure", "name", "is_rate", "2022", "2023", "change"]
+    both = measures.dropna(subset=["2022", "2023"])
+    assert (both["change"] == both["2023"] - both["2022"]).all()
+    # one value per measure (as a count, as a rate) and year, never summed
+    assert not measures.duplicated(["measure", "is_rate"]).any()
     assert (
         analysis.previous_report(documents, analysis.select_report(documents, entity="永乐镇"))
         is None

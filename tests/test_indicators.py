@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from reportlib import read_reports
-from reportlib.indicators import extract_document_indicators, extract_indicators, indicator_table
+from reportlib.indicators import extract_document_indicators, extract_indicators
 from tests.conftest import RAW
 
 
@@ -99,25 +99,6 @@ def test_offsets_index_the_document_text():
     for row in indicators.itertuples():
         assert texts[row.doc_id][row.start : row.end] == row.surface
     assert indicators["section_id"].notna().all() and indicators["part"].notna().all()
-
-
-def test_indicator_table_adds_within_a_unit_and_counts_reports():
-    documents = pd.DataFrame(
-        {
-            "doc_id": ["a", "b"],
-            "entity": ["甲镇", "乙镇"],
-            "report_year": [2023, 2023],
-            "text": [
-                "举办法治讲座4次,发放宣传资料200份,调解成功率98%。",
-                "举办法治讲座6次,调解成功率100%。",
-            ],
-        }
-    )
-    table = indicator_table(extract_indicators(documents), documents, by=("report_year",))
-    times = table[table["unit"] == "次"].iloc[0]
-    assert (times["total"], times["n_indicators"], times["n_reports"]) == (10, 2, 2)
-    rates = table[table["unit"] == "%"].iloc[0]
-    assert math.isnan(rates["total"]) and rates["mean"] == 99  # rates are averaged, never summed
 
 
 def _golden(name: str = "indicators_golden.csv"):

@@ -744,7 +744,11 @@ def test_a_repost_headline_that_reads_like_prose_is_not_the_opening():
         "个旧市2024年法治政府建设年度报告\n2024年，个旧市在红河州委、州政府和市委的坚强领导下，"
         "坚持依法行政，现将有关情况报告如下："
     )
-    assert (meta.entity, meta.parent, meta.title) == ("个旧市", "红河州", "个旧市2024年法治政府建设年度报告")
+    assert (meta.entity, meta.parent, meta.title) == (
+        "个旧市",
+        "红河州",
+        "个旧市2024年法治政府建设年度报告",
+    )
     assert meta.publish_date == "2025-02-20"
 
 

@@ -1,0 +1,396 @@
+"""Measures: what a count is a count of, so that tables compare like with like.
+
+A count is comparable across reports only when it is linked to a **measure**: one defined
+quantity with one unit family (the catalogue, with fixed ids, is ``docs/MEASURES.md``; its rows
+and linking patterns are ``reportlib/data/measures.csv``, which users can extend). A count is
+linked to the first measure whose unit family holds its unit, whose *thing* is named in the
+count's clause (or right after its unit) and whose *action*, if it has one, is named in the
+sentence before it; a measure's *not* pattern in the clause rules it out. A count that fits no
+measure stays unlinked: it is a mention, never summed or averaged.
+
+This module also says which counts are plans (:func:`is_planned`) and which are parts of a
+total given in the same sentence (:func:`parts_of`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlib.errors import DataFileError
+from reportlib.patterns import data_csv
+
+__all__ = [
+    "Catalogue",
+    "Measure",
+    "continues_the_sentence",
+    "has_breakdown",
+    "is_planned",
+    "link_measure",
+    "load_measures",
+    "parts_of",
+    "plan_start",
+]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One row of the measure catalogue.
+
+    ``units`` is the unit family (measure words, or ``%`` for a rate); ``thing``, ``action``
+    and ``exclude`` are the compiled linking patterns (``action``/``exclude`` may be None).
+    """
+
+    id: str
+    name: str
+    units: frozenset[str]
+    thing: re.Pattern[str]
+    action: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+    definition: str
+    category: str = ""
+
+    # the thing pattern behind a greedy ``.*``: one match call finds its last occurrence
+    last_thing: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "last_thing", re.compile(f"(?s:.*)(?:{self.thing.pattern})"))
+
+    @property
+    def is_rate(self) -> bool:
+        return self.units == frozenset({"%"})
+
+
+class Catalogue:
+    """The measures, in linking order, with what linking asks of them worked out once: the
+    measures each unit may count and one pattern per unit that finds any of their things (a
+    count whose clause names none of them is settled without trying each measure).
+
+    Iterating gives the :class:`Measure` rows. Build it with :func:`load_measures` and pass it
+    down.
+    """
+
+    def __init__(self, measures: tuple[Measure, ...]):
+        self.measures = measures
+        units: dict[str, list[Measure]] = {}
+        for measure in measures:
+            for unit in sorted(measure.units):
+                units.setdefault(unit, []).append(measure)
+        self.by_unit = {unit: tuple(found) for unit, found in units.items()}
+        self.any_thing = {
+            unit: re.compile("|".join(f"(?:{m.thing.pattern})" for m in found))
+            for unit, found in self.by_unit.items()
+        }
+        self.units_of: dict[str, frozenset[str]] = {}
+        self.names: dict[str, str] = {}
+        self.categories: dict[str, str] = {}
+        for measure in measures:
+            self.units_of[measure.id] = self.units_of.get(measure.id, frozenset()) | measure.units
+            self.names.setdefault(measure.id, measure.name)
+            self.categories.setdefault(measure.id, measure.category)
+
+    def __iter__(self):
+        return iter(self.measures)
+
+    def __len__(self) -> int:
+        return len(self.measures)
+
+    def names_a_thing(self, unit: str, text: str) -> bool:
+        """Whether ``text`` names something a measure of ``unit`` counts."""
+        pattern = self.any_thing.get(unit)
+        return pattern is not None and pattern.search(text) is not None
+
+
+def _compile(pattern: str, *, measure: str, column: str, source: str) -> re.Pattern[str] | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise DataFileError(
+            f"measure {measure}: bad {column} pattern {pattern!r}: {error}", path=source
+        ) from error
+
+
+def load_measures(path: str | Path | None = None) -> Catalogue:
+    """The measures, in linking order, from ``reportlib/data/measures.csv`` or a file of the
+    same shape (``id,name,category,units,thing,action,not,definition``; ``#`` lines are
+    comments). An id may have several rows (several wordings of one measure).
+
+    Load once and pass the result down (:func:`reportlib.extract_indicators` takes it).
+
+    Examples
+    --------
+    >>> measures = load_measures()
+    >>> [m.id for m in measures if m.id in ("行政复议", "出庭应诉率")]
+    ['出庭应诉率', '行政复议']
+    >>> next(m for m in measures if m.id == "出庭应诉率").is_rate
+    True
+    """
+    if path is None:
+        rows, source = data_csv("measures.csv"), "reportlib/data/measures.csv"
+    else:
+        import csv
+
+        source = str(path)
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        rows = list(csv.DictReader(line for line in lines if line and not line.startswith("#")))
+    measures = []
+    names: dict[str, str] = {}
+    for row in rows:
+        measure = (row.get("id") or "").strip()
+        if not measure:
+            raise DataFileError("a measure row without an id", path=source)
+        name = row.get("name", "") or measure
+        if names.setdefault(measure, name) != name:
+            # several rows of one id are several wordings of one measure, never two measures
+            raise DataFileError(
+                f"measure {measure}: two names, {names[measure]} and {name}", path=source
+            )
+        thing = _compile(row.get("thing", ""), measure=measure, column="thing", source=source)
+        if thing is None:
+            raise DataFileError(f"measure {measure}: no thing pattern", path=source)
+        measures.append(
+            Measure(
+                id=measure,
+                name=name,
+                units=frozenset(u for u in (row.get("units") or "").split("|") if u),
+                thing=thing,
+                action=_compile(
+                    row.get("action", ""), measure=measure, column="action", source=source
+                ),
+                exclude=_compile(row.get("not", ""), measure=measure, column="not", source=source),
+                definition=row.get("definition", ""),
+                category=row.get("category", ""),
+            )
+        )
+    return Catalogue(tuple(measures))
+
+
+def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, before: str) -> str:
+    """The id of the measure a count fits, or ''.
+
+    Of the measures whose unit family holds ``unit``, the one whose thing is named nearest to
+    the number wins: in the words right after the unit ("配备3名执法人员"), else latest in the
+    clause before the number; its action, if it has one, must be named in the sentence before
+    the count, and its ``not`` pattern must not be in the clause.
+
+    Parameters
+    ----------
+    catalogue
+        From :func:`load_measures`.
+    unit
+        The count's unit (``%`` for a rate).
+    clause, after
+        The count's clause before the number, and the words after its unit in the clause.
+    before
+        The sentence up to the number.
+
+    Examples
+    --------
+    >>> catalogue = load_measures()
+    >>> link_measure(catalogue, unit="件", clause="全年受理行政复议案件", after="", before="全年受理行政复议案件")
+    '行政复议'
+    >>> link_measure(catalogue, unit="份", clause="发放资料", after="", before="开展普法宣传活动35场,发放资料")
+    '普法资料'
+    >>> link_measure(catalogue, unit="个", clause="", after="村分别建立了法律服务微信群", before="")
+    ''
+    """
+    if unit == "%":
+        # a rate is named right before it ("出庭应诉率100%", "参考率、通过率均达100%"): that
+        # name decides, and what the sentence says around it may rule a measure out
+        clause, after = _RATE_NAME.findall(clause)[-1:] or [""], ""
+        clause = clause[0]
+    pattern = catalogue.any_thing.get(unit)
+    if pattern is None or not (pattern.search(clause) or pattern.search(after)):
+        return ""  # the clause names nothing a measure of this unit counts
+    if _ENTITY_BEFORE.search(clause):
+        return ""  # "进驻部门38个": departments were counted
+    if _CHANGE.search(clause) or _ONE_OF.match(after):
+        return ""  # "较上年增加31人" is a change, "五个项目之一" the size of a set: no values
+    # "8个村建立了…": a count of villages, schools, firms … is of those, whatever follows
+    counted = _COUNTED_ENTITY.match(after) is not None
+    # "信访化解、征地协调等涉法事务35件" counts 涉法事务, not the items listed before 等 — unless
+    # the count is of events (次, 场: "排查…等场所50余次" counts the inspections) or what
+    # follows 等 only sums the items up ("市长热线、民呼必应等其他案件")
+    listed = clause.rfind("等")
+    head_end = _NOUN_END.search(clause, listed + 1) if listed >= 0 else None
+    listed_noun = (
+        listed >= 0
+        and unit not in _EVENTS
+        and not _GENERIC_HEAD.fullmatch(
+            clause, listed + 1, head_end.start() if head_end else len(clause)
+        )
+    )
+    people = unit in _PEOPLE
+    best, best_distance = "", None
+    for measure in catalogue.by_unit[unit]:
+        distance = None
+        following = measure.thing.search(after)
+        if following is not None and (following.start() <= 1 or not (counted or people)):
+            distance = following.start()
+        elif following is not None and people and not counted and _TAKES_PART.search(after):
+            distance = following.start()  # "2860名国家工作人员参加学法考试"
+        last = measure.last_thing.match(clause)
+        if last is not None and last.end() <= listed and listed_noun:
+            last = None  # the thing is one of the items listed before 等, not what was counted
+        if last is not None and (distance is None or len(clause) - last.end() < distance):
+            distance = len(clause) - last.end()
+        if distance is None or (best_distance is not None and distance >= best_distance):
+            continue
+        if measure.exclude is not None and measure.exclude.search(
+            before if unit == "%" else clause + " " + after
+        ):
+            continue
+        if measure.action is not None and not measure.action.search(before + after):
+            continue
+        best, best_distance = measure.id, distance
+    return best
+
+
+_CHANGE = re.compile(r"较上年|较去年|比上年|比去年|同比|环比")
+# the name of a rate: the words up to 率/度 right before the number (several names may share one)
+_RATE_NAME = re.compile(
+    r"[\u4e00-\u9fff]{1,12}?(?:率|度)(?:[、和及与][\u4e00-\u9fff]{1,8}?(?:率|度))*"
+)
+_ENTITY_BEFORE = re.compile(r"(?:部门|单位|企业|商户|门店|学校|小区|网格)$")
+_PEOPLE = frozenset(("人", "名", "人次", "位"))
+_NOUN_END = re.compile(r"[\d，,。；;、]")
+_EVENTS = frozenset(("次", "场", "场次", "轮", "期", "批次", "班", "堂", "节"))
+_GENERIC_HEAD = re.compile(
+    r"(?:其他|各类|相关|多种|多项|一批)*(?:案件|事项|问题|活动|事件|内容|方面|领域|形式|工作)?"
+)
+# what the people counted did: the thing after it is then what the count is about
+_TAKES_PART = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:参加|参与|参训|通过|完成)")
+_ONE_OF = re.compile(r"^[^，,。；;]{0,8}之一")
+_COUNTED_ENTITY = re.compile(
+    r"^(?:行政)?(?:村|社区|镇|乡|街道|部门|单位|企业|学校|户|家庭|小区|网格)"
+)
+
+
+# verbs that start a new activity: a clause holding one counts something of its own
+_NEW_ACTIVITY = re.compile(
+    r"开展|组织|举办|召开|举行|发放|印发|建立|建成|设立|新建|撰写|制定|出台|走访|排查|检查|"
+    r"培育|聘请|配备|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
+)
+
+
+def continues_the_sentence(
+    catalogue: Catalogue, *, unit: str, clause: str, after: str = ""
+) -> bool:
+    """Whether a count's clause names neither a thing a measure of its unit counts nor a new
+    activity, so the count is of what the sentence named before it.
+
+    Examples
+    --------
+    >>> catalogue = load_measures()
+    >>> continues_the_sentence(catalogue, unit="起", clause="已办结")
+    True
+    >>> continues_the_sentence(catalogue, unit="次", clause="开展党风党纪教育")
+    False
+    """
+    if (
+        _NEW_ACTIVITY.search(clause)
+        or _CHANGE.search(clause)
+        or _COUNTED_ENTITY.match(after)
+        or _ONE_OF.match(after)
+    ):
+        return False
+    pattern = catalogue.any_thing.get(unit)
+    return pattern is None or not (pattern.search(clause) or pattern.match(after))
+
+
+# 计划/力争/拟/预计/争取/目标 before a count make it a target; 将 only as "will" before a verb.
+# 按计划 and 年度计划 name a plan already carried out; 拟定 is drafting.
+_PLAN = re.compile(
+    r"(?<!按)(?<!按照)(?<!年度)(?<!工作)(?<!学习)计划(?!生育|内|书|表|单列)"
+    r"|力争|预计|争取|目标(?:是|为)?|(?<!模)拟(?!定|订|稿)"
+    r"|(?<![即])将(?:继续|进一步|全面|持续|力争|开展|组织|举办|新建|建成|完成|实现|新增|推动|推进|确保|培育|创建|打造|建立)"
+)
+
+
+def is_planned(*, part: str | None, before: str) -> bool:
+    """Whether a count is a plan or target: in the report's next-year part, or governed by
+    计划/力争/拟/预计/争取/将… in its sentence before it.
+
+    Examples
+    --------
+    >>> is_planned(part="achievements", before="2024年计划开展普法活动")
+    True
+    >>> is_planned(part="achievements", before="按计划开展普法活动")
+    False
+    >>> is_planned(part="next_year", before="开展普法活动")
+    True
+    """
+    return part == "next_year" or _PLAN.search(before) is not None
+
+
+def plan_start(text: str, start: int, end: int) -> int | None:
+    """Where the first word that makes what follows a plan (计划/力争/将…) stands in
+    ``text[start:end]`` (a sentence), or None: a count after it is planned.
+
+    >>> text = "今年开展普法活动12场,明年将开展20场。"
+    >>> plan_start(text, 0, len(text))
+    14
+    """
+    found = _PLAN.search(text, start, end)
+    return found.start() if found else None
+
+
+# "共审查…560件，其中规范性文件4件、合同512件": what follows 其中/包括/分别为 breaks the total down
+_BREAKDOWN = re.compile(r"其中|包括|含|分别为|分别是")
+
+
+# a clause that opens with one of these counts something new, not a part of the total before
+_NEW_COUNT = re.compile(r"[，,；;](?:另|此外|另外|还|已|均|全部|累计)")
+
+
+def has_breakdown(text: str, start: int, end: int) -> bool:
+    """Whether a breakdown word (其中, 包括, 分别为 …) stands in ``text[start:end]``."""
+    return _BREAKDOWN.search(text, start, end) is not None
+
+
+def parts_of(
+    starts: list[int],
+    units: list[str],
+    *,
+    text: str,
+    families: list[frozenset[str]] | None = None,
+    values: list[float] | None = None,
+) -> list[int | None]:
+    """For the counts of one sentence (their start offsets in ``text``, in order, and their
+    units), the start of the total each one breaks down, or None.
+
+    A count is a part when 其中/包括/分别为 stands between it and an earlier count that is not
+    itself a part (the total) and whose unit family holds its unit: ``families[i]`` is the
+    unit family of count i's measure (its own unit alone when it has none). A part is never
+    larger than its total (``values``), and a clause opening with 另/此外/已… starts a new
+    count ("其中一审案件5件、二审案件2件，已审结6件": 6 is no part).
+
+    Examples
+    --------
+    >>> text = "审查各类文件560件,其中规范性文件4件、合同512件。"
+    >>> parts_of([6, 18, 23], ["件", "件", "件"], text=text)
+    [None, 6, 6]
+    >>> text = "发放资料6500余份,包括读本1200册。"
+    >>> parts_of([4, 15], ["份", "册"], text=text, families=[frozenset({"份", "册"}), frozenset({"册"})])
+    [None, 4]
+    """
+    families = families or [frozenset({unit}) for unit in units]
+    found: list[int | None] = []
+    for i, (start, unit) in enumerate(zip(starts, units, strict=True)):
+        total = None
+        for j in range(i - 1, -1, -1):
+            if found[j] is not None or unit not in families[j]:
+                continue
+            breakdown = _BREAKDOWN.search(text, starts[j], start)
+            if (
+                breakdown
+                and not _NEW_COUNT.search(text, breakdown.end(), start)
+                and (values is None or values[i] <= values[j])
+            ):
+                total = starts[j]
+            break
+        found.append(total)
+    return found

@@ -1,0 +1,286 @@
+"""Measures: the catalogue, linking counts to it, plans and parts (reportlib/measures.py and the
+linking inside extract_document_indicators)."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import opencc
+import pytest
+
+from reportlib import clean
+from reportlib.errors import DataFileError
+from reportlib.indicators import extract_document_indicators
+from reportlib.measures import is_planned, load_measures
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+CATALOGUE = load_measures()
+
+
+def _catalogue_rows() -> list[list[str]]:
+    """The rows of the table in docs/MEASURES.md (id, 中文名, counts, unit family, wording)."""
+    rows = []
+    for line in (ROOT / "docs" / "MEASURES.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 5 and cells[0] not in ("id", "---"):
+            rows.append(cells)
+    return rows
+
+
+def test_every_catalogue_id_is_a_measure_with_its_unit_family():
+    rows = _catalogue_rows()
+    assert len(rows) == 30
+    units_of = CATALOGUE.units_of
+    for measure, _name, _counts, family, _wording in rows:
+        assert measure in units_of, measure
+        # the catalogue's unit family is held whole (measures.csv may add near synonyms)
+        expected = {unit.strip() for unit in family.split("/")}
+        assert expected <= units_of[measure], (measure, expected - units_of[measure])
+
+
+def test_a_bad_pattern_in_a_users_measure_file_names_the_file(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "id,name,category,units,thing,action,not,definition\n自定义,自定义,其他,次,(unclosed,,,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as error:
+        load_measures(path)
+    assert "mine.csv" in str(error.value) and "自定义" in str(error.value)
+
+
+def test_a_users_own_measure_file_links_counts():
+    path = FIXTURES / "measures_extra.csv"
+    catalogue = load_measures(path)
+    rows = extract_document_indicators("全年开展河湖巡河127次。", measures=catalogue)
+    assert [(r["surface"], r["measure"]) for r in rows] == [("127次", "巡河")]
+
+
+def _links(text: str) -> list[tuple[str, str]]:
+    rows = extract_document_indicators(clean.normalize_text(text), measures=CATALOGUE)
+    return [(str(row["surface"]), str(row["measure"])) for row in rows]
+
+
+def test_a_count_is_linked_only_when_the_sentence_says_what_the_measure_defines():
+    # the catalogue's own example: villages were counted, not service points
+    assert _links("我镇已建立公共法律服务工作站,8个村分别建立了法律服务微信群。") == [("8个", "")]
+    assert _links("受理行政复议案件11件。") == [("11件", "行政复议")]
+
+
+def test_a_count_in_another_unit_family_is_not_that_measure():
+    assert _links("组织法治培训3期,培训干部职工300余人次。") == [
+        ("3期", "法治培训场次"),
+        ("300余人次", "法治培训人次"),
+    ]
+
+
+def test_the_thing_nearest_the_number_decides():
+    assert _links("开展普法宣传活动35场,发放宣传资料2000余份,受教育群众3000余人次。") == [
+        ("35场", "普法活动"),
+        ("2000余份", "普法资料"),
+        ("3000余人次", "普法受众"),
+    ]
+
+
+def test_a_later_step_of_the_same_thing_keeps_its_measure():
+    assert _links("2023年我镇共受理信访案件152起,已办结146起,正在办理的案件6起。") == [
+        ("152起", "信访"),
+        ("146起", "信访"),
+        ("6起", "信访"),
+    ]
+
+
+def test_a_new_activity_in_the_clause_is_not_the_previous_measure():
+    assert _links("组织党委中心组专题学习相关法规4次,开展党风党纪教育4次。") == [
+        ("4次", "集体学法"),
+        ("4次", ""),
+    ]
+
+
+def test_a_change_against_last_year_is_no_value():
+    assert _links("全局一线执法队员达到254人,较上年增加31人。") == [
+        ("254人", "执法人员"),
+        ("31人", ""),
+    ]
+
+
+def test_parts_point_at_their_total_and_share_its_measure():
+    text = "全年受理法律援助案件486件,其中刑事案件132件、民事案件341件、行政案件13件。"
+    rows = extract_document_indicators(text, measures=CATALOGUE)
+    total = rows[0]["start"]
+    assert [r["part_of"] for r in rows] == [None, total, total, total]
+    assert {r["measure"] for r in rows} == {"法律援助"}  # 行政案件 is no 行政处罚案件 here
+
+
+def test_steps_are_not_parts():
+    rows = extract_document_indicators("排查安全隐患1162处,整改1150处。", measures=CATALOGUE)
+    assert [r["part_of"] for r in rows] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("before", "planned"),
+    [
+        ("2025年计划开展普法活动", True),
+        ("下一步,力争新增省级民主法治示范村", True),
+        ("明年将继续开展执法检查", True),
+        ("按计划开展普法活动", False),
+        ("将法治建设纳入年度考核,全年开展执法检查", False),
+        ("拟定工作方案,开展检查", False),
+    ],
+)
+def test_plans_are_told_from_achievements(before, planned):
+    assert is_planned(part="achievements", before=before) is planned
+
+
+# --- linked precision and recall on labelled sentences -----------------------------------------
+
+_SIMPLIFIED = opencc.OpenCC("t2s")  # labels keep 項/個 as written on traditional pages
+
+
+def _linking_scores(name: str, split: str) -> tuple[int, int, int, int]:
+    """(given, right, wanted, found) over the labelled counts of ``split``: a count the
+    extractor finds is matched to its label by value and unit, in order."""
+    with (FIXTURES / name).open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["split"] == split]
+    sentences: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        sentences[row["sentence_id"]].append(row)
+    given = right = wanted = found = 0
+    for labelled in sentences.values():
+        text = clean.normalize_text(labelled[0]["sentence"])
+        pool = extract_document_indicators(text, measures=CATALOGUE)
+        for row in labelled:
+            if not row["surface"]:
+                continue
+            key = (round(float(row["value"]), 3), _SIMPLIFIED.convert(row["unit"]))
+            match = next((g for g in pool if (round(g["value"], 3), g["unit"]) == key), None)
+            wanted += bool(row["measure"])
+            if match is None:
+                continue
+            pool.remove(match)
+            given += bool(match["measure"])
+            right += bool(match["measure"]) and match["measure"] == row["measure"]
+            found += bool(row["measure"]) and match["measure"] == row["measure"]
+    return given, right, wanted, found
+
+
+@pytest.mark.parametrize(
+    ("name", "n_counts"),
+    [
+        # real sentences of the seeds and the corpus, labelled blind (measures_real.md); the
+        # other half of the files (split "heldout") is never tuned on and is not scored here
+        ("measures_real.csv", 163),
+        # invented sentences of every measure and the hard kinds (measures_synthetic.md)
+        ("measures_synthetic.csv", 182),
+        # 300 more, written like real report sentences by another helper (measures_synthetic2.md)
+        ("measures_synthetic2.csv", 372),
+    ],
+)
+def test_linked_precision_and_recall_on_the_tuning_halves(name, n_counts):
+    with (FIXTURES / name).open(encoding="utf-8") as handle:
+        assert sum(r["split"] == "tune" and bool(r["surface"]) for r in csv.DictReader(handle)) == (
+            n_counts
+        )
+    given, right, wanted, found = _linking_scores(name, "tune")
+    assert right / given >= 0.95, (right, given)
+    assert found / wanted >= 0.85, (found, wanted)
+
+
+def test_labelled_measure_ids_are_catalogue_ids():
+    known = set(CATALOGUE.units_of)
+    for name in ("measures_real.csv", "measures_synthetic.csv", "measures_synthetic2.csv"):
+        with (FIXTURES / name).open(encoding="utf-8") as handle:
+            used = Counter(row["measure"] for row in csv.DictReader(handle) if row["measure"])
+        assert set(used) <= known, set(used) - known
+
+
+# --- the recall fixes of issue 14, one per kind ----------------------------------------------
+
+
+def _surfaces(text: str) -> list[str]:
+    return [str(r["surface"]) for r in extract_document_indicators(text, measures=CATALOGUE)]
+
+
+def test_chinese_numeral_counts_before_a_noun_are_counts():
+    assert _surfaces("律师团队为辖区五家企业开展法治体检。") == ["五家"]
+    assert _surfaces("对两家单位开展三轮联合检查。") == ["两家", "三轮"]
+    # fixed expressions and numbered slogans are not
+    assert _surfaces("落实行政执法“三项制度”,坚持一个窗口对外。") == []
+
+
+def test_a_frequency_governs_only_its_own_count():
+    assert _surfaces("按每季度1次的频次组织集中学法全年开展学习6次。") == ["6次"]
+    assert _surfaces("每年开展法治宣传教育6次。") == []
+
+
+def test_a_qualifier_inside_a_word_is_no_qualifier():
+    rows = extract_document_indicators("修订乡规民约3项,联合邻近4个街道开展联调。")
+    assert [(r["surface"], r["qualifier"], r["low"]) for r in rows] == [
+        ("3项", "", 3.0),
+        ("4个", "", 4.0),
+    ]
+    rows = extract_document_indicators("开展3场多元解纷法治培训。")
+    assert [(r["surface"], r["qualifier"]) for r in rows] == [("3场", "")]
+
+
+def test_page_metadata_lines_never_yield_counts():
+    text = (
+        "索引号：11520000/2024-00123　发布机构：县司法局　浏览次数：356次\n全年开展普法活动35场。"
+    )
+    assert _surfaces(text) == ["35场"]
+
+
+def test_regression_indicator_table_summed_unlike_counts():
+    """The bug of issue 14: travellers checked and suspects arrested were added up as "人"."""
+    rows = extract_document_indicators("检查旅客近500万人,抓获犯罪嫌疑人11人。", measures=CATALOGUE)
+    assert [(r["surface"], r["measure"]) for r in rows] == [("近500万人", ""), ("11人", "")]
+
+
+# --- regressions from the second synthetic set (measures_synthetic2, tuning half) ------------
+
+
+def test_a_rate_is_the_measure_its_own_name_says():
+    assert _links("2025年将力争行政机关负责人出庭应诉率保持100%,行政复议纠错率控制在15%以内。") == [
+        ("100%", "出庭应诉率"),
+        ("15%以内", ""),
+    ]
+    assert _links("全县3200名国家工作人员参加年度学法考试,参考率99.8%,优秀率86.5%。") == [
+        ("3200名", "学法考试"),
+        ("99.8%", "学法考试"),
+        ("86.5%", ""),
+    ]
+    # a difference in percentage points is no rate of anything
+    assert _links("出庭应诉率92%,较全市平均水平高6个百分点。")[1] == ("6个百分点", "")
+
+
+def test_what_follows_deng_is_what_was_counted():
+    assert _links("全年参与信访化解、征地协调等涉法事务35件。") == [("35件", "")]
+    assert _links("共受理市长热线、民呼必应等其他案件241件,已办结239件。") == [
+        ("241件", "政务服务办件"),
+        ("239件", "政务服务办件"),
+    ]
+    # events count the action: "排查…等场所50余次" is 50 inspections
+    assert _links("排查建筑施工、加油站等重点场所50余次。") == [("50余次", "执法检查")]
+
+
+def test_a_count_of_departments_is_of_departments():
+    assert _links("县政务服务中心集中进驻部门38个,进驻事项1426项。")[0] == ("38个", "")
+
+
+def test_a_new_count_after_the_parts_is_not_a_part():
+    text = "全年发生行政诉讼案件7件,其中一审案件5件、二审案件2件,已审结6件。"
+    rows = extract_document_indicators(text, measures=CATALOGUE)
+    total = rows[0]["start"]
+    assert [r["part_of"] for r in rows] == [None, total, total, None]
+    # a part is never larger than its total
+    rows = extract_document_indicators(
+        "全县共有行政村186个,其中建成综治中心203个。", measures=CATALOGUE
+    )
+    assert [r["part_of"] for r in rows] == [None, None]
+
+
+def test_a_mock_trial_is_no_plan():
+    assert is_planned(part="achievements", before="开展模拟法庭、禁毒知识竞赛等活动") is False
