@@ -101,3 +101,29 @@ def test_no_linked_counts_gives_an_empty_table_with_its_columns():
     documents = pd.DataFrame({"doc_id": ["x"], "level": ["镇"], "text": ["8个村建立了微信群。"]})
     table = indicator_table(extract_indicators(documents), documents, by=("level",))
     assert table.empty and {"measure", "n_reports", "n_without", "total"} <= set(table.columns)
+
+
+def test_built_tables_hold_measures_and_answer_the_analysts_question_in_sql(tmp_path):
+    """"How many 行政复议 cases did each town handle?" from the stored tables, with DuckDB."""
+    import reportlib
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(
+        "甲镇2023年法治政府建设年度报告\n2023年,甲镇在县委、县政府的坚强领导下,坚持以习近平法治思想"
+        "为指导,深入推进法治政府建设,现将有关情况报告如下:\n一、主要举措和成效\n"
+        "受理行政复议申请11件,办结9件。发放宣传资料2000余份。\n"
+        "二、2024年工作安排\n计划开展普法活动40场。",
+        encoding="utf-8",
+    )
+    reportlib.build(raw, tmp_path / "out", progress=False, workers=0)
+    stored = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    assert {"measure", "is_planned", "part_of"} <= set(stored.columns)
+    assert str(stored["part_of"].dtype) == "Int64" and stored["is_planned"].dtype == bool
+    with reportlib.connect(tmp_path / "out") as connection:
+        rows = connection.execute(
+            "select measure, max(value) as value, count(*) as counts from indicators "
+            "where measure <> '' and not is_planned and part_of is null "
+            "group by measure order by measure"
+        ).fetchall()
+    assert rows == [("普法资料", 2000.0, 1), ("行政复议", 11.0, 2)]
