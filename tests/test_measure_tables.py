@@ -104,7 +104,7 @@ def test_no_linked_counts_gives_an_empty_table_with_its_columns():
 
 
 def test_built_tables_hold_measures_and_answer_the_analysts_question_in_sql(tmp_path):
-    """"How many 行政复议 cases did each town handle?" from the stored tables, with DuckDB."""
+    """ "How many 行政复议 cases did each town handle?" from the stored tables, with DuckDB."""
     import reportlib
 
     raw = tmp_path / "raw"
