@@ -113,10 +113,11 @@ def _compile(pattern: str, *, measure: str, column: str, source: str) -> re.Patt
         ) from error
 
 
-def load_measures(path: str | Path | None = None) -> Catalogue:
-    """The measures, in linking order, from ``reportlib/data/measures.csv`` or a file of the
-    same shape (``id,name,category,units,thing,action,not,definition``; ``#`` lines are
-    comments). An id may have several rows (several wordings of one measure).
+def load_measures(*extra: str | Path, builtin: bool = True) -> Catalogue:
+    """The measures, in linking order: ``reportlib/data/measures.csv``, then the rows of each
+    ``extra`` file of the same shape (``id,name,category,units,thing,action,not,definition``;
+    ``#`` lines are comments). An id may have several rows (several wordings of one measure).
+    ``builtin=False`` leaves the built-in catalogue out (a file of one's own alone).
 
     Load once and pass the result down (:func:`reportlib.extract_indicators` takes it).
 
@@ -128,16 +129,25 @@ def load_measures(path: str | Path | None = None) -> Catalogue:
     >>> next(m for m in measures if m.id == "出庭应诉率").is_rate
     True
     """
-    if path is None:
-        rows, source = data_csv("measures.csv"), "reportlib/data/measures.csv"
-    else:
-        import csv
+    import csv
 
-        source = str(path)
+    sources: list[tuple[list[dict[str, str]], str]] = []
+    if builtin:
+        sources.append((data_csv("measures.csv"), "reportlib/data/measures.csv"))
+    for path in extra:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
         rows = list(csv.DictReader(line for line in lines if line and not line.startswith("#")))
+        sources.append((rows, str(path)))
+    names: dict[str, str] = {}  # across the files: an id keeps one name
+    return Catalogue(
+        tuple(m for rows, source in sources for m in _measures_of(rows, source, names=names))
+    )
+
+
+def _measures_of(
+    rows: list[dict[str, str]], source: str, *, names: dict[str, str]
+) -> list[Measure]:
     measures = []
-    names: dict[str, str] = {}
     for row in rows:
         measure = (row.get("id") or "").strip()
         if not measure:
@@ -165,7 +175,7 @@ def load_measures(path: str | Path | None = None) -> Catalogue:
                 category=row.get("category", ""),
             )
         )
-    return Catalogue(tuple(measures))
+    return measures
 
 
 def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, before: str) -> str:

@@ -50,13 +50,25 @@ def test_a_bad_pattern_in_a_users_measure_file_names_the_file(tmp_path):
     with pytest.raises(DataFileError) as error:
         load_measures(path)
     assert "mine.csv" in str(error.value) and "自定义" in str(error.value)
+    # a row of one's own may add a wording to a catalogue measure, never rename it
+    path.write_text(
+        "id,name,category,units,thing,action,not,definition\n行政复议,复议案件,其他,件,复议申请,,,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError, match="two names"):
+        load_measures(path)
 
 
-def test_a_users_own_measure_file_links_counts():
+def test_a_users_own_measure_file_adds_to_the_catalogue_or_replaces_it():
     path = FIXTURES / "measures_extra.csv"
     catalogue = load_measures(path)
-    rows = extract_document_indicators("全年开展河湖巡河127次。", measures=catalogue)
-    assert [(r["surface"], r["measure"]) for r in rows] == [("127次", "巡河")]
+    text = "全年开展河湖巡河127次,受理行政复议案件3件。"
+    rows = extract_document_indicators(text, measures=catalogue)
+    assert [(r["surface"], r["measure"]) for r in rows] == [("127次", "巡河"), ("3件", "行政复议")]
+    alone = load_measures(path, builtin=False)
+    assert set(alone.names) == {"巡河"}
+    rows = extract_document_indicators(text, measures=alone)
+    assert [r["measure"] for r in rows] == ["巡河", ""]
 
 
 def _links(text: str) -> list[tuple[str, str]]:
