@@ -210,8 +210,8 @@ def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, be
     if unit == "%":
         # a rate is named right before it ("出庭应诉率100%", "参考率、通过率均达100%"): that
         # name decides, and what the sentence says around it may rule a measure out
-        clause, after = _RATE_NAME.findall(clause)[-1:] or [""], ""
-        clause = clause[0]
+        names = _RATE_NAME.findall(clause)
+        clause, after = (names[-1] if names else ""), ""
     pattern = catalogue.any_thing.get(unit)
     if pattern is None or not (pattern.search(clause) or pattern.search(after)):
         return ""  # the clause names nothing a measure of this unit counts

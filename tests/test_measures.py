@@ -117,6 +117,13 @@ def test_a_change_against_last_year_is_no_value():
         ("254人", "执法人员"),
         ("31人", ""),
     ]
+    # also when the clause names the measure's thing again
+    assert _links("全局一线执法队员达到254人,较上年增加执法队员31人。")[1] == ("31人", "")
+
+
+def test_one_of_a_set_is_no_value():
+    text = "改革项目入围全国法治政府建设示范创建候选项目,是全省入围的五个示范项目之一。"
+    assert _links(text) == [("五个", "")]
 
 
 def test_parts_point_at_their_total_and_share_its_measure():
@@ -243,6 +250,12 @@ def test_page_metadata_lines_never_yield_counts():
         "索引号：11520000/2024-00123　发布机构：县司法局　浏览次数：356次\n全年开展普法活动35场。"
     )
     assert _surfaces(text) == ["35场"]
+    # a grid field with a measure word: only the line rule tells it from a count
+    for line in (
+        "发布日期：2024-03-01　来源：县司法局　附件：2个",
+        "[ 索引号 ] 000014349/2024-01234 [ 主题分类 ] 政务公开 [ 发布日期 ] 2024-03-01 [ 附件 ] 3份",
+    ):
+        assert _surfaces(line + "\n全年开展普法活动35场。") == ["35场"], line
 
 
 def test_regression_indicator_table_summed_unlike_counts():
