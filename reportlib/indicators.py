@@ -45,14 +45,14 @@ from reportlib.measures import (
     plan_start,
 )
 from reportlib.numbers import (
-    ARABIC_NUMERAL,
+    ARABIC_NUMERAL_REST,
     CHINESE_DIGITS,
-    CHINESE_NUMERAL,
+    CHINESE_NUMERAL_REST,
     NUMERAL,
     parse_numeral,
     scale_of_approximate,
 )
-from reportlib.patterns import data_csv, data_lines
+from reportlib.patterns import anchored, data_csv, data_lines
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -142,11 +142,15 @@ def _candidate_patterns() -> tuple[re.Pattern[str], ...]:
         # not inside a number: "2023" is not read again from "023", nor "1,000" from "000";
         # a comma after a word is clause punctuation in these pages, so "，14名" starts a count
         # Never after 第 (第23条, 第8次) or, for Chinese numerals, after “ (“四个意识”).
-        # The leading lookahead lets the regex engine skip straight to the next digit; a
-        # lookbehind at the start of a pattern makes it try every position (twice as slow).
-        re.compile(rf"(?=\d)(?<![\d.第])(?<!\d,)(?P<number>{ARABIC_NUMERAL}){tail}"),
+        # Each pattern starts with the numeral's first character as a plain set, so the regex
+        # engine scans ahead to it in C; the lookbehinds come after that character (a pattern
+        # starting with a lookbehind or lookahead is tried at every position: twice as slow).
+        # the first digit as ranges (a set the engine tests in a few instructions; \d asks the
+        # Unicode tables at every character of the text)
+        re.compile(rf"(?P<number>[0-9０-９](?<![\d.第]\d)(?<!\d,\d){ARABIC_NUMERAL_REST}){tail}"),
         re.compile(
-            rf"(?=[{chinese}数])(?<![\d{chinese}第“])(?P<number>数[十百千万]+|{CHINESE_NUMERAL}){tail}"
+            rf"(?P<number>[{chinese}数](?<![\d{chinese}第“].)"
+            rf"(?:(?<=数)[十百千万]+|(?<!数){CHINESE_NUMERAL_REST})){tail}"
         ),
         re.compile(rf"百分之(?P<cnpercent>{NUMERAL})"),
     )
@@ -209,54 +213,8 @@ def _before_pattern() -> re.Pattern[str]:
 
 @cache
 def _slogan_pattern() -> re.Pattern[str]:
-    lines = data_lines("slogans.txt")
-    alternation = "|".join(f"(?:{line})" for line in lines)
-    first = _first_characters(lines)
-    if first is None:
-        return re.compile(alternation)
-    # A lookahead naming every character a slogan can start with lets the regex engine skip
-    # the other positions: half the cost of the slogan check.
-    return re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{alternation})")
-
-
-def _first_characters(expressions: list[str]) -> set[str] | None:
-    """Every character a match of one of ``expressions`` can start with, or None when that is
-    not a short list of characters (a slogan starting with ``.`` or ``\\w``, a negated set)."""
-    try:
-        from re import _constants as constants  # type: ignore[attr-defined]
-        from re import _parser as parser  # type: ignore[attr-defined]
-    except ImportError:  # the parser is private to the re module; without it, no lookahead
-        return None
-
-    def starts(parsed: object) -> set[str] | None:
-        if not len(parsed):  # type: ignore[arg-type]
-            return None
-        opcode, argument = parsed[0]  # type: ignore[index]
-        if opcode is constants.LITERAL:
-            return {chr(argument)}
-        if opcode is constants.IN:
-            found: set[str] = set()
-            for item_opcode, item in argument:
-                if item_opcode is constants.LITERAL:
-                    found.add(chr(item))
-                elif item_opcode is constants.RANGE and item[1] - item[0] < 256:
-                    found.update(chr(code) for code in range(item[0], item[1] + 1))
-                else:
-                    return None
-            return found
-        if opcode in (constants.MAX_REPEAT, constants.MIN_REPEAT) and argument[0] >= 1:
-            return starts(argument[2])  # "[一二三]+届": what the repeated part starts with
-        if opcode is constants.SUBPATTERN:
-            return starts(argument[3])
-        return None
-
-    first: set[str] = set()
-    for expression in expressions:
-        characters = starts(parser.parse(expression))
-        if characters is None:
-            return None
-        first |= characters
-    return first
+    # the lookahead naming every character a slogan can start with halves the slogan check
+    return anchored("|".join(f"(?:{line})" for line in data_lines("slogans.txt")))
 
 
 @cache
@@ -293,10 +251,28 @@ _NOT_A_UNIT_AFTER = re.compile(
 )
 _DATE_AFTER = re.compile(r"^(?:年|月|日|号|届|周年|岁)")
 _CLAUSE_BOUNDARY = re.compile(r"[，,。！？!?；;：:、\n（）()“”]")
-_SUBJECT_TRIM = re.compile(
-    r"^(?:共计|共|累计|合计|总计|全年|各类|各级|相关|了|等|其中|先后|分别|已|均|新|还|的)+"
-    r"|(?:共计|共|累计|合计|总计|达到|达|为|约|近|超过|超|逾|等|的|了|分别|总数|数量|人数)+$"
+# words that open or close a subject without naming anything: "共计", "累计…达"
+_SUBJECT_LEAD = re.compile(
+    r"(?:共计|共|累计|合计|总计|全年|各类|各级|相关|了|等|其中|先后|分别|已|均|新|还|的)+"
 )
+_SUBJECT_TAIL = "共计|共|累计|合计|总计|达到|达|为|约|近|超过|超|逾|等|的|了|分别|总数|数量|人数"
+# matched on the reversed subject: a pattern ending in $ would be tried at every position
+_SUBJECT_TAIL_REVERSED = re.compile(
+    "(?:" + "|".join(word[::-1] for word in _SUBJECT_TAIL.split("|")) + ")+"
+)
+
+
+def _trim_subject(subject: str) -> str:
+    """``subject`` without the words that open or close it without naming anything.
+
+    >>> _trim_subject("共计开展执法检查共计"), _trim_subject("各类矛盾纠纷总数达")
+    ('开展执法检查', '矛盾纠纷')
+    """
+    lead = _SUBJECT_LEAD.match(subject)
+    if lead:
+        subject = subject[lead.end() :]
+    tail = _SUBJECT_TAIL_REVERSED.match(subject[::-1])
+    return subject[: len(subject) - tail.end()] if tail else subject
 
 
 @dataclass
@@ -507,7 +483,7 @@ def _subject_and_verb(
     after = text[found.end : clause_end]
     # the first verb of the clause introduces the counted thing: in "开展执法检查60余次" 检查
     # is part of the subject, not a second action
-    trimmed = _SUBJECT_TRIM.sub("", before.strip())
+    trimmed = _trim_subject(before.strip())
     if found.is_rate and trimmed.endswith("率"):
         # "矛盾纠纷化解率达99%": the whole rate name, verbs inside it included
         return trimmed[-16:], ""
@@ -515,7 +491,7 @@ def _subject_and_verb(
     verbs = [first_verb] if first_verb else []
     verb = first_verb.group() if first_verb else ""
     subject_before = before[first_verb.end() :] if first_verb else before
-    subject_before = _SUBJECT_TRIM.sub("", subject_before.strip())
+    subject_before = _trim_subject(subject_before.strip())
     # "3名执法人员", "8个行政村": a noun right after the unit is what was counted
     if found.is_rate and after.startswith("的"):
         # "超过60%的村": the share is of what follows 的
@@ -554,8 +530,8 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
     return False
 
 
-_SENTENCE_MARK = re.compile(r"[。！？!?；;]")
-_SCOPE_MARK = re.compile(r"[，,。；;：:]")
+_SENTENCE_MARKS = frozenset("。！？!?；;")
+_SCOPE_MARKS = frozenset("，,。；;：:")  # every one of them is a clause boundary too
 
 
 def _line_marks(text: str, line_start: int) -> tuple[list[int], list[int], list[int]]:
@@ -564,10 +540,10 @@ def _line_marks(text: str, line_start: int) -> tuple[list[int], list[int], list[
     marks of every kind."""
     line_end = text.find("\n", line_start)
     line_end = len(text) if line_end < 0 else line_end
-    # one C-level scan per kind costs less than sorting the marks in a Python loop
-    sentence = [mark.start() for mark in _SENTENCE_MARK.finditer(text, line_start, line_end)]
+    # one scan for the clause marks, which hold the others
     clause = [mark.start() for mark in _CLAUSE_BOUNDARY.finditer(text, line_start, line_end)]
-    scope = [mark.start() for mark in _SCOPE_MARK.finditer(text, line_start, line_end)]
+    sentence = [at for at in clause if text[at] in _SENTENCE_MARKS]
+    scope = [at for at in clause if text[at] in _SCOPE_MARKS]
     return (
         [line_start - 1, *sentence, line_end],
         [line_start - 1, *clause, line_end],

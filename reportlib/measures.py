@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlib.errors import DataFileError
-from reportlib.patterns import data_csv
+from reportlib.patterns import anchored, data_csv, first_characters
 
 __all__ = [
     "Catalogue",
@@ -53,9 +53,16 @@ class Measure:
 
     # the thing pattern behind a greedy ``.*``: one match call finds its last occurrence
     last_thing: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # the characters a thing can start with (None: any): a text holding none of them cannot
+    # name the thing, which one set test tells before any regex runs
+    thing_starts: frozenset[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "last_thing", re.compile(f"(?s:.*)(?:{self.thing.pattern})"))
+        # the lookahead (see anchored) makes each position the greedy .* backs off to fail fast
+        last = anchored(self.thing.pattern).pattern
+        object.__setattr__(self, "last_thing", re.compile(f"(?s:.*)(?:{last})"))
+        starts = first_characters([self.thing.pattern])
+        object.__setattr__(self, "thing_starts", None if starts is None else frozenset(starts))
 
     @property
     def is_rate(self) -> bool:
@@ -79,7 +86,7 @@ class Catalogue:
                 units.setdefault(unit, []).append(measure)
         self.by_unit = {unit: tuple(found) for unit, found in units.items()}
         self.any_thing = {
-            unit: re.compile("|".join(f"(?:{m.thing.pattern})" for m in found))
+            unit: anchored("|".join(f"(?:{m.thing.pattern})" for m in found))
             for unit, found in self.by_unit.items()
         }
         self.units_of: dict[str, frozenset[str]] = {}
@@ -106,7 +113,7 @@ def _compile(pattern: str, *, measure: str, column: str, source: str) -> re.Patt
     if not pattern:
         return None
     try:
-        return re.compile(pattern)
+        return anchored(pattern)
     except re.error as error:
         raise DataFileError(
             f"measure {measure}: bad {column} pattern {pattern!r}: {error}", path=source
@@ -234,8 +241,11 @@ def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, be
         )
     )
     people = unit in _PEOPLE
+    present = frozenset(clause + after)
     best, best_distance = "", None
     for measure in catalogue.by_unit[unit]:
+        if measure.thing_starts is not None and measure.thing_starts.isdisjoint(present):
+            continue
         distance = None
         following = measure.thing.search(after)
         if following is not None and (following.start() <= 1 or not (counted or people)):
@@ -313,7 +323,7 @@ def continues_the_sentence(
 
 # 计划/力争/拟/预计/争取/目标 before a count make it a target; 将 only as "will" before a verb.
 # 按计划 and 年度计划 name a plan already carried out; 拟定 is drafting.
-_PLAN = re.compile(
+_PLAN = anchored(
     r"(?<!按)(?<!按照)(?<!年度)(?<!工作)(?<!学习)计划(?!生育|内|书|表|单列)"
     r"|力争|预计|争取|目标(?:是|为)?|(?<!模)拟(?!定|订|稿)"
     r"|(?<![即])将(?:继续|进一步|全面|持续|力争|开展|组织|举办|新建|建成|完成|实现|新增|推动|推进|确保|培育|创建|打造|建立)"

@@ -12,8 +12,10 @@ from functools import lru_cache
 
 __all__ = [
     "ARABIC_NUMERAL",
+    "ARABIC_NUMERAL_REST",
     "CHINESE_DIGITS",
     "CHINESE_NUMERAL",
+    "CHINESE_NUMERAL_REST",
     "NUMERAL",
     "parse_digits",
     "parse_numeral",
@@ -22,9 +24,15 @@ __all__ = [
 
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_ARABIC_MULTIPLIER = rf"(?:[万亿千百](?![{CHINESE_DIGITS}]))?"
+_DECIMAL = "(?:点[零〇一二三四五六七八九]+)?"
 # A numeral as it appears in a report: Arabic (with a Chinese multiplier) or Chinese.
-ARABIC_NUMERAL = rf"{_ARABIC}(?:[万亿千百](?![{CHINESE_DIGITS}]))?"
-CHINESE_NUMERAL = rf"[{CHINESE_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?"
+ARABIC_NUMERAL = rf"{_ARABIC}{_ARABIC_MULTIPLIER}"
+CHINESE_NUMERAL = rf"[{CHINESE_DIGITS}]+{_DECIMAL}"
+# What follows a numeral's first character: a pattern that starts with that character as a
+# plain set lets the regex engine skip ahead to it (a lookbehind first makes it try everywhere).
+ARABIC_NUMERAL_REST = rf"\d*(?:,\d{{3}})*(?:\.\d+)?{_ARABIC_MULTIPLIER}"
+CHINESE_NUMERAL_REST = rf"[{CHINESE_DIGITS}]*{_DECIMAL}"
 NUMERAL = rf"(?:{ARABIC_NUMERAL}|{CHINESE_NUMERAL})"
 _MULTIPLIER = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _ARABIC_WITH_MULTIPLIER = re.compile(rf"({_ARABIC})([万亿千百]?)")

@@ -7,9 +7,10 @@ line, and ``.csv`` files have a header row.
 from __future__ import annotations
 
 import csv
+import re
 from importlib import resources
 
-__all__ = ["data_csv", "data_lines"]
+__all__ = ["anchored", "data_csv", "data_lines", "first_characters"]
 
 
 def data_lines(name: str) -> list[str]:
@@ -33,3 +34,116 @@ def data_csv(name: str) -> list[dict[str, str]]:
     {'suffix': '特别行政区', 'level': '省'}
     """
     return list(csv.DictReader(data_lines(name)))
+
+
+def first_characters(expressions: list[str]) -> set[str] | None:
+    """Every character a match of one of ``expressions`` can start with, or None when that is
+    not a short list of characters (an expression starting with ``.``, ``\\w`` or a negated
+    set, one that can match the empty string, or one that ignores case).
+
+    Zero-width assertions at the start (``(?<!按)计划``, ``^``) are looked through: the first
+    character consumed is still one of the rest's.
+
+    Examples
+    --------
+    >>> sorted(first_characters(["(?<!按)计划", "力争|目标", "[一二]+届"]))
+    ['一', '二', '力', '目', '计']
+    >>> first_characters([".{2}普法"]) is None, first_characters(["x?y"]) is None
+    (True, True)
+    """
+    try:
+        from re import _constants as constants  # type: ignore[attr-defined]
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # the parser is private to the re module; without it, no lookahead
+        return None
+    zero_width = (constants.ASSERT, constants.ASSERT_NOT, constants.AT)
+
+    def starts(parsed: object) -> set[str] | None:
+        if not len(parsed):  # type: ignore[arg-type]
+            return None
+        opcode, argument = parsed[0]  # type: ignore[index]
+        if opcode in zero_width:
+            return starts(parsed[1:])  # type: ignore[index]
+        if opcode is constants.LITERAL:
+            return {chr(argument)}
+        if opcode is constants.IN:
+            found: set[str] = set()
+            for item_opcode, item in argument:
+                if item_opcode is constants.LITERAL:
+                    found.add(chr(item))
+                elif item_opcode is constants.RANGE and item[1] - item[0] < 256:
+                    found.update(chr(code) for code in range(item[0], item[1] + 1))
+                else:
+                    return None
+            return found
+        if opcode is constants.BRANCH:
+            found = set()
+            for branch in argument[1]:
+                characters = starts(branch)
+                if characters is None:
+                    return None
+                found |= characters
+            return found
+        if opcode in (constants.MAX_REPEAT, constants.MIN_REPEAT) and argument[0] >= 1:
+            return starts(argument[2])  # "[一二三]+届": what the repeated part starts with
+        if opcode is constants.SUBPATTERN:
+            if argument[1] & re.IGNORECASE:
+                return None
+            return starts(argument[3])
+        return None
+
+    first: set[str] = set()
+    for expression in expressions:
+        parsed = parser.parse(expression)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        characters = starts(parsed)
+        if characters is None:
+            return None
+        first |= characters
+    return first
+
+
+def anchored(expression: str) -> re.Pattern[str]:
+    """``expression`` compiled behind a lookahead naming every character a match can start
+    with, when those are known (:func:`first_characters`).
+
+    The regex engine tries a pattern at every position of the text; the lookahead makes the
+    positions where no match can start fail at one character test instead of trying every
+    alternative (three to five times faster on a list of thirty words with lookbehinds or
+    groups). A pattern that starts with a literal, a set or a list of literals is left as it
+    is: the engine then skips ahead on its own, faster still.
+
+    Examples
+    --------
+    >>> anchored("(?<!按)计划|力争").pattern
+    '(?=[力计])(?:(?<!按)计划|力争)'
+    >>> anchored("(?<!按)计划|力争").search("按计划完成,力争").start()
+    6
+    >>> anchored("开展|组织").pattern
+    '开展|组织'
+    """
+    characters = first_characters([expression])
+    if not characters or _engine_skips_ahead(expression):
+        return re.compile(expression)
+    return re.compile(f"(?=[{re.escape(''.join(sorted(characters)))}])(?:{expression})")
+
+
+def _engine_skips_ahead(expression: str) -> bool:
+    """Whether the regex engine finds a set of first characters of ``expression`` by itself: it
+    does when the pattern starts with a literal, a set, or alternatives that each start with a
+    literal (CPython's ``_get_charset_prefix``)."""
+    from re import _constants as constants  # type: ignore[attr-defined]
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    parsed = parser.parse(expression)
+    while len(parsed) and parsed[0][0] is constants.SUBPATTERN and not parsed[0][1][1]:
+        parsed = parsed[0][1][3]
+    if not len(parsed):
+        return False
+    opcode, argument = parsed[0]
+    if opcode in (constants.LITERAL, constants.IN):
+        return True
+    return opcode is constants.BRANCH and all(
+        len(branch) and branch[0][0] is constants.LITERAL for branch in argument[1]
+    )

@@ -199,8 +199,8 @@ def test_slogan_lookahead_keeps_every_slogan():
     # hide a slogan that the plain alternation finds.
     import re
 
-    from reportlib.indicators import _first_characters, _slogan_pattern
-    from reportlib.patterns import data_lines
+    from reportlib.indicators import _slogan_pattern
+    from reportlib.patterns import data_lines, first_characters
 
     plain = re.compile("|".join(f"(?:{line})" for line in data_lines("slogans.txt")))
     text = "深入开展八五普法,落实三重一大制度和“四个意识”,推进一网通办,召开二十届二中全会精神宣讲12场。"
@@ -209,8 +209,8 @@ def test_slogan_lookahead_keeps_every_slogan():
     ]
     assert len(plain.findall(text)) >= 4
     # a slogan that can start anywhere turns the lookahead off rather than hiding matches
-    assert _first_characters([".{2}普法"]) is None
-    assert _first_characters(["[一二]+届"]) == {"一", "二"}
+    assert first_characters([".{2}普法"]) is None
+    assert first_characters(["[一二]+届"]) == {"一", "二"}
 
 
 @pytest.mark.parametrize(
