@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from reportlib.clean import is_metadata_line
@@ -119,9 +120,14 @@ def _alternation(words: list[str]) -> str:
 
 
 @cache
-def _candidate_patterns() -> tuple[re.Pattern[str], ...]:
-    """Three patterns, each led by what starts a number, so the regex engine can skip ahead:
-    Arabic numerals, Chinese numerals, and 百分之… . A number never starts inside another one."""
+def _candidate_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two patterns: numbers (Arabic or Chinese numerals) with their unit, and 百分之… .
+
+    The first starts with a numeral's first character as a plain set, so the regex engine
+    scans ahead to it in C, once over the text for both kinds of numeral; the lookbehinds come
+    after that character (a pattern starting with a lookbehind or lookahead is tried at every
+    position: twice as slow). Its matches never overlap, so a number never starts inside
+    another one ("3千余份" is one count, not also 千余份)."""
     qualifiers = _qualifiers()
     units = _alternation(data_lines("units.txt"))
     middle = _alternation(qualifiers["middle"])
@@ -138,20 +144,18 @@ def _candidate_patterns() -> tuple[re.Pattern[str], ...]:
     starts = {"至", "到", "-", "—", "～", "~", "万", "亿", "%", "‰"}
     starts.update(word[0] for word in (*qualifiers["middle"], *data_lines("units.txt")))
     tail = rf"(?=\s?[{re.escape(''.join(sorted(starts)))}]){tail}"
+    # Not inside a number: "2023" is not read again from "023", nor "1,000" from "000"; a
+    # comma after a word is clause punctuation in these pages, so "，14名" starts a count.
+    # Never after 第 (第23条, 第8次) or, for Chinese numerals, after “ (“四个意识”).
+    arabic = rf"(?<=[0-9０-９])(?<![\d.第]\d)(?<!\d,\d){ARABIC_NUMERAL_REST}"
+    chinese_rest = (
+        rf"(?<![0-9０-９])(?<![\d{chinese}第“].)"
+        rf"(?:(?<=数)[十百千万]+|(?<!数){CHINESE_NUMERAL_REST})"
+    )
+    # digits as ranges: a set the engine tests in a few instructions (\d asks the Unicode
+    # tables at every character of the text)
     return (
-        # not inside a number: "2023" is not read again from "023", nor "1,000" from "000";
-        # a comma after a word is clause punctuation in these pages, so "，14名" starts a count
-        # Never after 第 (第23条, 第8次) or, for Chinese numerals, after “ (“四个意识”).
-        # Each pattern starts with the numeral's first character as a plain set, so the regex
-        # engine scans ahead to it in C; the lookbehinds come after that character (a pattern
-        # starting with a lookbehind or lookahead is tried at every position: twice as slow).
-        # the first digit as ranges (a set the engine tests in a few instructions; \d asks the
-        # Unicode tables at every character of the text)
-        re.compile(rf"(?P<number>[0-9０-９](?<![\d.第]\d)(?<!\d,\d){ARABIC_NUMERAL_REST}){tail}"),
-        re.compile(
-            rf"(?P<number>[{chinese}数](?<![\d{chinese}第“].)"
-            rf"(?:(?<=数)[十百千万]+|(?<!数){CHINESE_NUMERAL_REST})){tail}"
-        ),
+        re.compile(rf"(?P<number>[0-9０-９{chinese}数](?:{arabic}|{chinese_rest})){tail}"),
         re.compile(rf"百分之(?P<cnpercent>{NUMERAL})"),
     )
 
@@ -195,12 +199,16 @@ class _Match:
 
 
 def _candidates(text: str) -> list[_Match]:
-    found = [_Match(m) for pattern in _candidate_patterns() for m in pattern.finditer(text)]
+    numbers, percents = _candidate_patterns()
+    found = [_Match(m) for m in numbers.finditer(text)]
+    if "百分之" not in text:
+        return found  # in order, never overlapping
+    found += [_Match(m) for m in percents.finditer(text)]
     found.sort(key=lambda candidate: (candidate.start, -candidate.end))  # longest first
     kept: list[_Match] = []
     for candidate in found:
         if kept and candidate.start < kept[-1].end:
-            continue  # "3千余份" is found from its Arabic start; its 千余份 is not a second count
+            continue  # "百分之五十" and a number inside it: one count
         kept.append(candidate)
     return kept
 
@@ -530,25 +538,27 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
     return False
 
 
-_SENTENCE_MARKS = frozenset("。！？!?；;")
-_SCOPE_MARKS = frozenset("，,。；;：:")  # every one of them is a clause boundary too
+# Sentences, scopes and clauses never cross a line: a newline ends every one of them.
+_SENTENCE_BOUNDARY = re.compile(r"[。！？!?；;\n]")
+_SCOPE_BOUNDARY = re.compile(r"[，,。；;：:\n]")
 
 
-def _line_marks(text: str, line_start: int) -> tuple[list[int], list[int], list[int]]:
-    """Positions of sentence, clause and scope marks in the line starting at ``line_start``,
-    with the character before the line and the line's end (its newline, or the text's end) as
-    marks of every kind."""
-    line_end = text.find("\n", line_start)
-    line_end = len(text) if line_end < 0 else line_end
-    # one scan for the clause marks, which hold the others
-    clause = [mark.start() for mark in _CLAUSE_BOUNDARY.finditer(text, line_start, line_end)]
-    sentence = [at for at in clause if text[at] in _SENTENCE_MARKS]
-    scope = [at for at in clause if text[at] in _SCOPE_MARKS]
-    return (
-        [line_start - 1, *sentence, line_end],
-        [line_start - 1, *clause, line_end],
-        [line_start - 1, *scope, line_end],
-    )
+def _mark_from(text: str, marks: re.Pattern[str], position: int) -> int:
+    """The offset of the first of ``marks`` at or after ``position``, or the text's length."""
+    found = marks.search(text, position)
+    return found.start() if found else len(text)
+
+
+def _mark_before(reversed_text: str, marks: re.Pattern[str], position: int) -> int:
+    """The offset of the last of ``marks`` before ``position`` in the text that
+    ``reversed_text`` reverses, or -1: one forward search of the reversed text.
+
+    >>> text = "开展培训3次,发放资料200份。"
+    >>> _mark_before(text[::-1], _SCOPE_BOUNDARY, text.index("200"))
+    6
+    """
+    found = marks.search(reversed_text, len(reversed_text) - position)
+    return len(reversed_text) - 1 - found.start() if found else -1
 
 
 class _ParagraphRepeats:
@@ -616,9 +626,9 @@ def extract_document_indicators(
     rows: list[dict[str, object]] = []
     sentence_of_row: list[int] = []
     repeats = _ParagraphRepeats(text)
-    # Sentences and clauses never cross a line, so boundary marks are collected per line, and
-    # only for lines that hold a candidate (most lines hold none).
-    marks_of_line: dict[int, tuple[list[int], list[int], list[int]]] = {}
+    # the marks around a count are searched for from it, forwards in the text and backwards in
+    # its reverse: a long paragraph with one count costs no more than a short one
+    reversed_text = text[::-1]
     metadata_lines: dict[int, bool] = {}
     plan_of_sentence: dict[int, int | None] = {}
     for match in _candidates(text):
@@ -626,29 +636,25 @@ def extract_document_indicators(
         if found is None or not _is_count_context(text, match, found):
             continue
         line_start = text.rfind("\n", 0, found.start) + 1
-        if line_start not in marks_of_line:
-            marks_of_line[line_start] = _line_marks(text, line_start)
-        sentence_marks, clause_marks, scope_marks = marks_of_line[line_start]
-        if sentence_marks[-1] - line_start <= 200 and line_start not in metadata_lines:
-            metadata_lines[line_start] = is_metadata_line(text[line_start : sentence_marks[-1]])
-        if metadata_lines.get(line_start):
+        if line_start not in metadata_lines:
+            line_end = text.find("\n", line_start)
+            line_end = len(text) if line_end < 0 else line_end
+            metadata_lines[line_start] = line_end - line_start <= 200 and is_metadata_line(
+                text[line_start:line_end]
+            )
+        if metadata_lines[line_start]:
             continue  # 索引号, 文号, 发布时间, 浏览次数: the page's numbers, not the report's
-        # sentence and clause around the indicator, from boundary positions found once per text
-        at = bisect.bisect_left(sentence_marks, found.start)
-        sentence_start = sentence_marks[at - 1] + 1 if at else 0
-        sentence_end = sentence_marks[at] + 1 if at < len(sentence_marks) else len(text)
-        at = bisect.bisect_left(scope_marks, found.start)
-        scope_start = scope_marks[at - 1] + 1 if at else 0
+        sentence_start = _mark_before(reversed_text, _SENTENCE_BOUNDARY, found.start) + 1
+        sentence_end = _mark_from(text, _SENTENCE_BOUNDARY, found.start) + 1
+        scope_start = _mark_before(reversed_text, _SCOPE_BOUNDARY, found.start) + 1
         if _is_frequency(text, match, scope_start=scope_start, sentence_start=sentence_start):
             continue
         if _in_slogan(text, found.start, found.end):
             continue
-        at = bisect.bisect_left(clause_marks, found.start)
-        clause_start = max(clause_marks[at - 1] + 1 if at else 0, sentence_start)
-        after = bisect.bisect_left(clause_marks, found.end)
-        clause_end = min(
-            clause_marks[after] if after < len(clause_marks) else len(text), sentence_end
+        clause_start = max(
+            _mark_before(reversed_text, _CLAUSE_BOUNDARY, found.start) + 1, sentence_start
         )
+        clause_end = min(_mark_from(text, _CLAUSE_BOUNDARY, found.end), sentence_end)
         subject, verb = _subject_and_verb(text, found, clause_start, clause_end)
         if subject.startswith("率") and verb:
             subject = verb + subject  # "办结率99.3%": the rate of the action
@@ -666,8 +672,7 @@ def extract_document_indicators(
             found.is_rate = True
         # the thing counted is named in its clause, or after the unit ("配备3名执法人员",
         # "组织3场法治培训"); the action may stand earlier in the sentence
-        at = bisect.bisect_left(scope_marks, found.end)
-        scope_end = min(scope_marks[at] if at < len(scope_marks) else len(text), sentence_end)
+        scope_end = min(_mark_from(text, _SCOPE_BOUNDARY, found.end), sentence_end)
         before = text[sentence_start : found.start]
         # a difference in percentage points is a change, never the value of a measure
         unit = "" if found.unit in _POINTS else "%" if found.is_rate else found.unit
@@ -784,21 +789,32 @@ def extract_indicators(
 
         sections = split_sections(documents)
     # Plain lists per document, built in one pass: pandas indexing per indicator costs more
-    # than reading the indicators.
+    # than reading the indicators. The frames are read without their attrs (a build's problems
+    # list), which pandas would deep-copy for every column read.
+    documents = pd.DataFrame(documents)
     outline: dict[str, tuple[list[int], list[str], list[str]]] = {}
-    ordered = sections.sort_values(["doc_id", "start"], kind="stable")
+    sections = pd.DataFrame(sections)
     # .tolist() converts a whole Arrow-backed column at once; iterating it goes item by item
     for doc_id, start, section_id, part in zip(
-        ordered["doc_id"].tolist(),
-        ordered["start"].tolist(),
-        ordered["section_id"].tolist(),
-        ordered["part"].tolist(),
+        sections["doc_id"].tolist(),
+        sections["start"].tolist(),
+        sections["section_id"].tolist(),
+        sections["part"].tolist(),
         strict=True,
     ):
         starts, section_ids, parts = outline.setdefault(doc_id, ([], [], []))
         starts.append(int(start))
         section_ids.append(section_id)
         parts.append(part)
+    for doc_id, (starts, section_ids, parts) in outline.items():
+        if starts != sorted(starts):
+            # split_sections writes them in order; a table from elsewhere may not be
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            outline[doc_id] = (
+                [starts[i] for i in order],
+                [section_ids[i] for i in order],
+                [parts[i] for i in order],
+            )
     measures = load_measures() if measures is None else measures
     rows: list[tuple[object, ...]] = []
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist(), strict=True):
@@ -812,12 +828,26 @@ def extract_indicators(
                 row["is_planned"] = True
             # tuples in column order: a DataFrame is built from them twice as fast as from dicts
             rows.append((doc_id, section_id, part, *row.values()))
-    frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
-    for column in ("start", "end"):
-        frame[column] = frame[column].astype("int64")
-    for column in ("value", "low", "high"):
-        frame[column] = frame[column].astype("float64")
-    for column in ("is_rate", "is_duplicate", "is_planned"):
-        frame[column] = frame[column].astype(bool)
-    frame["part_of"] = frame["part_of"].astype("Int64")
-    return frame
+    columns = list(zip(*rows, strict=True)) or [()] * len(INDICATOR_COLUMNS)
+    # typed arrays built from the columns: converting a frame's columns afterwards costs more
+    data: dict[str, object] = {}
+    for name, values in zip(INDICATOR_COLUMNS, columns, strict=True):
+        dtype = _COLUMN_TYPES.get(name)
+        if dtype == "Int64":
+            data[name] = pd.array(values, dtype="Int64")
+        else:
+            data[name] = np.array(values, dtype=dtype or object)
+    return pd.DataFrame(data, columns=INDICATOR_COLUMNS)
+
+
+_COLUMN_TYPES = {
+    "start": "int64",
+    "end": "int64",
+    "value": "float64",
+    "low": "float64",
+    "high": "float64",
+    "is_rate": bool,
+    "is_duplicate": bool,
+    "is_planned": bool,
+    "part_of": "Int64",
+}
