@@ -232,7 +232,7 @@ def _verb_pattern() -> re.Pattern[str]:
 
 # A Chinese numeral counts only after one of these: a clause boundary, a qualifier, or a word
 # that introduces a count. Anything else glues the numeral into a word (统一, 万一, 唯一).
-_CHINESE_CONTEXT = re.compile(
+_CHINESE_CONTEXT = anchored(
     r"(?:[，,。；;：:、（(“\s]|共|累计|合计|共计|总计|达|了|有|为|计|设|及|和|与|等|的|分|其中|全年|"
     r"开展|举办|组织|召开|发放|办理|化解|调解|受理|培训|建成|建立|成立|设立|配备|聘请|覆盖|涉及|"
     r"参加|参与|处理|查处|审查|出具|提供|接待|走访|完成|新增|增加|减少|入选|获得|获评|评选|开通|打造|"
@@ -246,7 +246,7 @@ _PER_PERIOD = re.compile(
     r"每(?:年|月|季度?|周|天|日|半年|[两三四五六]个?月|次|届"
     r"|个|名|位|户|村|人|家|所|镇|乡|社区|单位|部门|团队|案件?)"
 )
-_REJECTED_HEAD = re.compile(
+_REJECTED_HEAD = anchored(
     r"(?:第|前|后|排名|排名第|位列|位居|名列)\s?$"  # 第二次, 全市前十, 排名第5
     r"|每[^，,。；;]{0,3}$"  # 每两月1次
     r"|[A-Za-z0-9.．·]$"  # PM2.5, 3·15
@@ -283,7 +283,7 @@ def _trim_subject(subject: str) -> str:
     return subject[: len(subject) - tail.end()] if tail else subject
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     start: int
     end: int
@@ -489,12 +489,13 @@ def _subject_and_verb(
     "全乡3名执法人员" → (执法人员, ''); "化解率达99%" → (化解率, '')."""
     before = text[clause_start : found.start]
     after = text[found.end : clause_end]
+    if found.is_rate:
+        trimmed = _trim_subject(before.strip())
+        if trimmed.endswith("率"):
+            # "矛盾纠纷化解率达99%": the whole rate name, verbs inside it included
+            return trimmed[-16:], ""
     # the first verb of the clause introduces the counted thing: in "开展执法检查60余次" 检查
     # is part of the subject, not a second action
-    trimmed = _trim_subject(before.strip())
-    if found.is_rate and trimmed.endswith("率"):
-        # "矛盾纠纷化解率达99%": the whole rate name, verbs inside it included
-        return trimmed[-16:], ""
     first_verb = _verb_pattern().search(before)
     verbs = [first_verb] if first_verb else []
     verb = first_verb.group() if first_verb else ""
@@ -533,7 +534,9 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
     for slogan in _slogan_pattern().finditer(
         text, window_start, min(len(text), end + _SLOGAN_REACH)
     ):
-        if slogan.start() < end and slogan.end() > start:
+        if slogan.start() >= end:
+            return False  # the later ones start after the number too
+        if slogan.end() > start:
             return True
     return False
 
@@ -623,7 +626,32 @@ def extract_document_indicators(
     [('4次', 4.0, '次', '', '法治讲座'), ('2000余册', 2000.0, '册', '余', '小册子'), ('99%', 99.0, '%', '', '化解率')]
     """
     catalogue = load_measures() if measures is None else measures
-    rows: list[dict[str, object]] = []
+    return [dict(zip(_ROW_COLUMNS, row, strict=True)) for row in _document_rows(text, catalogue)]
+
+
+# A row of one document's indicators: INDICATOR_COLUMNS after doc_id, section_id and part, as
+# a list (a dict per count costs more than reading the count; extract_indicators never needs
+# one).
+_ROW_COLUMNS = INDICATOR_COLUMNS[3:]
+_START, _VALUE, _UNIT, _SUBJECT, _CATEGORY, _MEASURE, _IS_PLANNED, _PART_OF, _SENTENCE = (
+    _ROW_COLUMNS.index(name)
+    for name in (
+        "start",
+        "value",
+        "unit",
+        "subject",
+        "category",
+        "measure",
+        "is_planned",
+        "part_of",
+        "sentence",
+    )
+)
+
+
+def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
+    """The indicators of ``text`` as rows of ``_ROW_COLUMNS``."""
+    rows: list[list[object]] = []
     sentence_of_row: list[int] = []
     repeats = _ParagraphRepeats(text)
     # the marks around a count are searched for from it, forwards in the text and backwards in
@@ -659,15 +687,9 @@ def extract_document_indicators(
         if subject.startswith("率") and verb:
             subject = verb + subject  # "办结率99.3%": the rate of the action
         sentence = text[sentence_start:sentence_end].strip()
-        if (
-            not subject
-            and verb
-            and rows
-            and rows[-1]["sentence"] == sentence
-            and rows[-1]["subject"]
-        ):
+        if not subject and verb and rows and rows[-1][_SENTENCE] == sentence and rows[-1][_SUBJECT]:
             # "受理行政复议申请11件,办结9件": the second count is of the same thing
-            subject = rows[-1]["subject"]
+            subject = str(rows[-1][_SUBJECT])
         if found.is_rate is False and subject.endswith("率"):
             found.is_rate = True
         # the thing counted is named in its clause, or after the unit ("配备3名执法人员",
@@ -688,32 +710,32 @@ def extract_document_indicators(
         planned_from = plan_of_sentence[sentence_start]
         sentence_of_row.append(sentence_start)
         rows.append(
-            {
-                "start": found.start,
-                "end": found.end,
-                "surface": found.surface,
-                "value": found.value,
-                "unit": found.unit,
-                "qualifier": found.qualifier,
-                "low": found.low,
-                "high": found.high,
-                "subject": subject,
-                "verb": verb,
-                "category": catalogue.categories.get(measure, ""),
-                "measure": measure,
-                "is_planned": planned_from is not None and planned_from < found.start,
-                "part_of": None,
-                "sentence": sentence,
-                "is_rate": found.is_rate,
-                "is_duplicate": repeats.is_repeat(line_start),
-            }
+            [
+                found.start,
+                found.end,
+                found.surface,
+                found.value,
+                found.unit,
+                found.qualifier,
+                found.low,
+                found.high,
+                subject,
+                verb,
+                catalogue.categories.get(measure, ""),
+                measure,
+                planned_from is not None and planned_from < found.start,
+                None,  # part_of, set by _mark_parts
+                sentence,
+                found.is_rate,
+                repeats.is_repeat(line_start),
+            ]
         )
     _mark_parts(rows, sentence_of_row, text, units_of=catalogue.units_of)
     return rows
 
 
 def _mark_parts(
-    rows: list[dict[str, object]],
+    rows: list[list[object]],
     sentence_of_row: list[int],
     text: str,
     *,
@@ -727,26 +749,30 @@ def _mark_parts(
         while last + 1 < len(rows) and sentence_of_row[last + 1] == sentence_of_row[first]:
             last += 1
         if last > first and has_breakdown(
-            text, int(rows[first]["start"]), int(rows[last]["start"])
-        ):  # type: ignore[call-overload]
+            text,
+            int(rows[first][_START]),  # type: ignore[call-overload]
+            int(rows[last][_START]),  # type: ignore[call-overload]
+        ):
             group = rows[first : last + 1]
+            starts = [int(row[_START]) for row in group]  # type: ignore[call-overload]
+            units = [str(row[_UNIT]) for row in group]
             totals = parts_of(
-                [int(row["start"]) for row in group],  # type: ignore[call-overload]
-                [str(row["unit"]) for row in group],
+                starts,
+                units,
                 text=text,
                 families=[
-                    units_of.get(str(row["measure"]), frozenset({str(row["unit"])}))
-                    for row in group
+                    units_of.get(str(row[_MEASURE]), frozenset({unit}))
+                    for row, unit in zip(group, units, strict=True)
                 ],
-                values=[float(row["value"]) for row in group],  # type: ignore[arg-type]
+                values=[float(row[_VALUE]) for row in group],  # type: ignore[arg-type]
             )
-            by_start = {row["start"]: row for row in group}
+            by_start = dict(zip(starts, group, strict=True))
             for row, total in zip(group, totals, strict=True):
-                row["part_of"] = total
-                if total is not None and by_start[total]["measure"]:
+                row[_PART_OF] = total
+                if total is not None and by_start[total][_MEASURE]:
                     # "法律援助案件486件,其中刑事案件132件": a part counts what its total counts
-                    row["measure"] = by_start[total]["measure"]
-                    row["category"] = by_start[total]["category"]
+                    row[_MEASURE] = by_start[total][_MEASURE]
+                    row[_CATEGORY] = by_start[total][_CATEGORY]
         first = last + 1
 
 
@@ -819,15 +845,14 @@ def extract_indicators(
     rows: list[tuple[object, ...]] = []
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist(), strict=True):
         starts, section_ids, parts = outline.get(doc_id, ([], [], []))
-        for row in extract_document_indicators(text, measures=measures):
+        for row in _document_rows(text, measures):
             section_id = part = None
             if starts:
-                index = max(bisect.bisect_right(starts, row["start"]) - 1, 0)
+                index = max(bisect.bisect_right(starts, row[_START]) - 1, 0)
                 section_id, part = section_ids[index], parts[index]
             if part == "next_year":
-                row["is_planned"] = True
-            # tuples in column order: a DataFrame is built from them twice as fast as from dicts
-            rows.append((doc_id, section_id, part, *row.values()))
+                row[_IS_PLANNED] = True
+            rows.append((doc_id, section_id, part, *row))
     columns = list(zip(*rows, strict=True)) or [()] * len(INDICATOR_COLUMNS)
     # typed arrays built from the columns: converting a frame's columns afterwards costs more
     data: dict[str, object] = {}

@@ -252,7 +252,8 @@ def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, be
             distance = following.start()
         elif following is not None and people and not counted and _TAKES_PART.search(after):
             distance = following.start()  # "2860名国家工作人员参加学法考试"
-        last = measure.last_thing.match(clause)
+        # the plain search is cheaper than the greedy one, and most things are not there
+        last = measure.last_thing.match(clause) if measure.thing.search(clause) else None
         if last is not None and last.end() <= listed and listed_noun:
             last = None  # the thing is one of the items listed before 等, not what was counted
         if last is not None and (distance is None or len(clause) - last.end() < distance):

@@ -299,3 +299,44 @@ def test_compound_and_scientific_units():
         (1126.0, "台套", ""),
         (31.0, "微克/立方米", ""),
     ]
+
+
+def test_sections_given_out_of_order_still_place_each_count():
+    # regression guard: the section outline is no longer sorted by pandas; a sections table
+    # from elsewhere (here reversed) must give the same section to every count
+    import pandas as pd
+
+    from reportlib.sections import split_sections
+
+    text = "一、主要举措和成效\n开展执法检查60余次。\n二、存在的不足和原因\n培训不足3次。\n三、下一年度主要安排\n计划开展培训12场。"
+    documents = pd.DataFrame({"doc_id": ["a"], "report_year": [2023], "text": [text]})
+    sections = split_sections(documents)
+    assert len(sections) >= 3
+    reordered = sections.iloc[::-1].reset_index(drop=True)
+    in_order = extract_indicators(documents, sections=sections)
+    out_of_order = extract_indicators(documents, sections=reordered)
+    pd.testing.assert_frame_equal(in_order, out_of_order)
+    assert in_order["part"].tolist()[0] == "achievements" and in_order["is_planned"].tolist()[-1]
+
+
+def test_sentence_and_clause_found_around_a_count_at_the_edges_of_a_text():
+    # the marks around a count are searched from it; at the text's start and end there are none
+    rows = extract_document_indicators("3名执法人员,全年开展培训12场")
+    assert [(r["surface"], r["sentence"], r["subject"]) for r in rows] == [
+        ("3名", "3名执法人员,全年开展培训12场", "执法人员"),
+        ("12场", "3名执法人员,全年开展培训12场", "培训"),
+    ]
+    # a long paragraph: the sentence is the one holding the count, not the line
+    line = (
+        "。".join(["推进依法行政工作取得新进展"] * 40)
+        + "。全年办理行政复议案件7件。"
+        + "坚持依法办事" * 30
+    )
+    (row,) = extract_document_indicators(line)
+    assert row["sentence"] == "全年办理行政复议案件7件。" and row["measure"] == "行政复议"
+
+
+def test_written_out_percentage_next_to_a_number_is_one_count():
+    # the 百分之 pattern runs apart from the numbers pattern; where both read the same place the
+    # longer reading wins and nothing is counted twice
+    assert _triples("群众满意度达百分之九十五,回访30人。") == [(95.0, "%", ""), (30.0, "人", "")]
