@@ -45,10 +45,11 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check reportlib tests benchmarks
 	$(BIN)/ruff format --check reportlib tests benchmarks notebooks
 
-benchmark: $(STAMP) ## metadata accuracy; `reportlib build` on 100 MB; segmentation + counting vs rjieba
+benchmark: $(STAMP) ## metadata accuracy; `reportlib build` on 100 MB; segmentation + counting and indicators vs rjieba
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/words.py
+	$(BIN)/python benchmarks/indicators.py
 	$(BIN)/python benchmarks/briefing.py
 	$(BIN)/python benchmarks/reuse.py
 	$(BIN)/python benchmarks/repetitive.py

@@ -219,6 +219,16 @@ def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, be
         # name decides, and what the sentence says around it may rule a measure out
         names = _RATE_NAME.findall(clause)
         clause, after = (names[-1] if names else ""), ""
+        rates = _RATE_JOINER.split(clause)
+        if len(rates) > 1:
+            # one value for several rates is a value of each: never linked to two measures
+            # ("出庭应诉率、败诉率均为…"); a rate of no measure beside them does not stop it
+            # ("参考率、通过率和优秀率100%")
+            found = {
+                link_measure(catalogue, unit=unit, clause=rate, after="", before=before)
+                for rate in rates
+            } - {""}
+            return found.pop() if len(found) == 1 else ""
     pattern = catalogue.any_thing.get(unit)
     if pattern is None or not (pattern.search(clause) or pattern.search(after)):
         return ""  # the clause names nothing a measure of this unit counts
@@ -275,6 +285,7 @@ _CHANGE = re.compile(r"较上年|较去年|比上年|比去年|同比|环比")
 _RATE_NAME = re.compile(
     r"[\u4e00-\u9fff]{1,12}?(?:率|度)(?:[、和及与][\u4e00-\u9fff]{1,8}?(?:率|度))*"
 )
+_RATE_JOINER = re.compile(r"(?<=[率度])[、和及与]")
 _ENTITY_BEFORE = re.compile(r"(?:部门|单位|企业|商户|门店|学校|小区|网格)$")
 _PEOPLE = frozenset(("人", "名", "人次", "位"))
 _NOUN_END = re.compile(r"[\d，,。；;、]")
