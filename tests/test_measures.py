@@ -351,3 +351,22 @@ def test_filing_rates_are_no_service_rates():
 
 def test_petitions_counted_per_instance_are_petitions():
     assert _links("全县登记群众来信来访3120件次。") == [("3120件次", "信访")]
+
+
+def test_topics_are_not_times_a_meeting_studied_the_rule_of_law():
+    # the catalogue's unit family of 专题研究法治 is 次: "议题9项" counts topics
+    assert _links("县政府常务会议研究法治政府建设议题9项,专题研究法治建设4次。") == [
+        ("9项", ""),
+        ("4次", "专题研究法治"),
+    ]
+
+
+def test_an_enforcement_team_reporting_is_no_inspection():
+    # 执法 in the name of a team, a bureau or its staff is no enforcement action
+    assert _links("召开综合行政执法队工作例会2次。") == [("2次", "")]
+    assert _links("联合执法5次。") == [("5次", "执法检查")]
+
+
+def test_visitors_asking_for_advice_are_no_petitioners():
+    assert _links("司法所接待来访咨询群众120人次。")[0][1] != "信访"
+    assert _links("接待群众来访86批次。") == [("86批次", "信访")]
