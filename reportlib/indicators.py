@@ -842,18 +842,27 @@ def extract_indicators(
                 [parts[i] for i in order],
             )
     measures = load_measures() if measures is None else measures
-    rows: list[tuple[object, ...]] = []
+    # the table is built column by column, one document's rows at a time
+    columns: list[list[object]] = [[] for _ in INDICATOR_COLUMNS]
     for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist(), strict=True):
+        found = _document_rows(text, measures)
+        if not found:
+            continue
         starts, section_ids, parts = outline.get(doc_id, ([], [], []))
-        for row in _document_rows(text, measures):
-            section_id = part = None
-            if starts:
-                index = max(bisect.bisect_right(starts, row[_START]) - 1, 0)
-                section_id, part = section_ids[index], parts[index]
+        if starts:
+            at = [max(bisect.bisect_right(starts, row[_START]) - 1, 0) for row in found]
+            found_sections: list[object] = [section_ids[i] for i in at]
+            found_parts: list[object] = [parts[i] for i in at]
+        else:
+            found_sections = found_parts = [None] * len(found)
+        for row, part in zip(found, found_parts, strict=True):
             if part == "next_year":
                 row[_IS_PLANNED] = True
-            rows.append((doc_id, section_id, part, *row))
-    columns = list(zip(*rows, strict=True)) or [()] * len(INDICATOR_COLUMNS)
+        columns[0].extend([doc_id] * len(found))
+        columns[1].extend(found_sections)
+        columns[2].extend(found_parts)
+        for column, values in zip(columns[3:], zip(*found, strict=True), strict=True):
+            column.extend(values)
     # typed arrays built from the columns: converting a frame's columns afterwards costs more
     data: dict[str, object] = {}
     for name, values in zip(INDICATOR_COLUMNS, columns, strict=True):
