@@ -58,9 +58,9 @@ class Measure:
     thing_starts: frozenset[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # the lookahead (see anchored) makes each position the greedy .* backs off to fail fast
-        last = anchored(self.thing.pattern).pattern
-        object.__setattr__(self, "last_thing", re.compile(f"(?s:.*)(?:{last})"))
+        # load_measures compiles the thing with anchored(): its lookahead makes each position
+        # the greedy .* backs off to fail at one character test
+        object.__setattr__(self, "last_thing", re.compile(f"(?s:.*)(?:{self.thing.pattern})"))
         starts = first_characters([self.thing.pattern])
         object.__setattr__(self, "thing_starts", None if starts is None else frozenset(starts))
 

@@ -23,7 +23,8 @@ __all__ = [
 ]
 
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_ARABIC_GROUPS = r"(?:,\d{3})*(?:\.\d+)?"  # thousands and decimals after the first digits
+_ARABIC = rf"\d+{_ARABIC_GROUPS}"
 _ARABIC_MULTIPLIER = rf"(?:[万亿千百](?![{CHINESE_DIGITS}]))?"
 _DECIMAL = "(?:点[零〇一二三四五六七八九]+)?"
 # A numeral as it appears in a report: Arabic (with a Chinese multiplier) or Chinese.
@@ -34,7 +35,7 @@ CHINESE_NUMERAL = rf"[{CHINESE_DIGITS}]+{_DECIMAL}"
 # Its digits are an atomic group: giving one back can never help, since what follows a number
 # (a unit, 余, 至, %) never starts with a digit, comma or point, and backtracking through
 # every digit of each date and file number was half the cost of finding counts.
-ARABIC_NUMERAL_REST = rf"(?>\d*(?:,\d{{3}})*(?:\.\d+)?){_ARABIC_MULTIPLIER}"
+ARABIC_NUMERAL_REST = rf"(?>\d*{_ARABIC_GROUPS}){_ARABIC_MULTIPLIER}"
 CHINESE_NUMERAL_REST = rf"[{CHINESE_DIGITS}]*{_DECIMAL}"
 NUMERAL = rf"(?:{ARABIC_NUMERAL}|{CHINESE_NUMERAL})"
 _MULTIPLIER = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}

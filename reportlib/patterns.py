@@ -36,6 +36,13 @@ def data_csv(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(data_lines(name)))
 
 
+try:  # the parser is private to the re module; without it, no pattern gets a lookahead
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - CPython 3.11+ has both
+    _sre = _sre_parser = None
+
+
 def first_characters(expressions: list[str]) -> set[str] | None:
     """Every character a match of one of ``expressions`` can start with, or None when that is
     not a short list of characters (an expression starting with ``.``, ``\\w`` or a negated
@@ -51,57 +58,57 @@ def first_characters(expressions: list[str]) -> set[str] | None:
     >>> first_characters([".{2}普法"]) is None, first_characters(["x?y"]) is None
     (True, True)
     """
-    try:
-        from re import _constants as constants  # type: ignore[attr-defined]
-        from re import _parser as parser  # type: ignore[attr-defined]
-    except ImportError:  # the parser is private to the re module; without it, no lookahead
+    if _sre_parser is None:
         return None
-    zero_width = (constants.ASSERT, constants.ASSERT_NOT, constants.AT)
-
-    def starts(parsed: object) -> set[str] | None:
-        if not len(parsed):  # type: ignore[arg-type]
-            return None
-        opcode, argument = parsed[0]  # type: ignore[index]
-        if opcode in zero_width:
-            return starts(parsed[1:])  # type: ignore[index]
-        if opcode is constants.LITERAL:
-            return {chr(argument)}
-        if opcode is constants.IN:
-            found: set[str] = set()
-            for item_opcode, item in argument:
-                if item_opcode is constants.LITERAL:
-                    found.add(chr(item))
-                elif item_opcode is constants.RANGE and item[1] - item[0] < 256:
-                    found.update(chr(code) for code in range(item[0], item[1] + 1))
-                else:
-                    return None
-            return found
-        if opcode is constants.BRANCH:
-            found = set()
-            for branch in argument[1]:
-                characters = starts(branch)
-                if characters is None:
-                    return None
-                found |= characters
-            return found
-        if opcode in (constants.MAX_REPEAT, constants.MIN_REPEAT) and argument[0] >= 1:
-            return starts(argument[2])  # "[一二三]+届": what the repeated part starts with
-        if opcode is constants.SUBPATTERN:
-            if argument[1] & re.IGNORECASE:
-                return None
-            return starts(argument[3])
-        return None
-
     first: set[str] = set()
     for expression in expressions:
-        parsed = parser.parse(expression)
-        if parsed.state.flags & re.IGNORECASE:
-            return None
-        characters = starts(parsed)
+        characters = _starts_of(_sre_parser.parse(expression))
         if characters is None:
             return None
         first |= characters
     return first
+
+
+def _starts_of(parsed: object) -> set[str] | None:
+    """The first characters of a parsed pattern (see :func:`first_characters`)."""
+    if parsed.state.flags & re.IGNORECASE:  # type: ignore[attr-defined]
+        return None
+    return _starts(parsed)
+
+
+def _starts(parsed: object) -> set[str] | None:
+    if not len(parsed):  # type: ignore[arg-type]
+        return None
+    opcode, argument = parsed[0]  # type: ignore[index]
+    if opcode in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):  # zero width: look through
+        return _starts(parsed[1:])  # type: ignore[index]
+    if opcode is _sre.LITERAL:
+        return {chr(argument)}
+    if opcode is _sre.IN:
+        found: set[str] = set()
+        for item_opcode, item in argument:
+            if item_opcode is _sre.LITERAL:
+                found.add(chr(item))
+            elif item_opcode is _sre.RANGE and item[1] - item[0] < 256:
+                found.update(chr(code) for code in range(item[0], item[1] + 1))
+            else:
+                return None
+        return found
+    if opcode is _sre.BRANCH:
+        found = set()
+        for branch in argument[1]:
+            characters = _starts(branch)
+            if characters is None:
+                return None
+            found |= characters
+        return found
+    if opcode in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and argument[0] >= 1:
+        return _starts(argument[2])  # "[一二三]+届": what the repeated part starts with
+    if opcode is _sre.SUBPATTERN:
+        if argument[1] & re.IGNORECASE:
+            return None
+        return _starts(argument[3])
+    return None
 
 
 def anchored(expression: str) -> re.Pattern[str]:
@@ -123,27 +130,26 @@ def anchored(expression: str) -> re.Pattern[str]:
     >>> anchored("开展|组织").pattern
     '开展|组织'
     """
-    characters = first_characters([expression])
-    if not characters or _engine_skips_ahead(expression):
+    if _sre_parser is None:
+        return re.compile(expression)
+    parsed = _sre_parser.parse(expression)
+    characters = _starts_of(parsed)
+    if not characters or _engine_skips_ahead(parsed):
         return re.compile(expression)
     return re.compile(f"(?=[{re.escape(''.join(sorted(characters)))}])(?:{expression})")
 
 
-def _engine_skips_ahead(expression: str) -> bool:
-    """Whether the regex engine finds a set of first characters of ``expression`` by itself: it
-    does when the pattern starts with a literal, a set, or alternatives that each start with a
-    literal (CPython's ``_get_charset_prefix``)."""
-    from re import _constants as constants  # type: ignore[attr-defined]
-    from re import _parser as parser  # type: ignore[attr-defined]
-
-    parsed = parser.parse(expression)
-    while len(parsed) and parsed[0][0] is constants.SUBPATTERN and not parsed[0][1][1]:
-        parsed = parsed[0][1][3]
-    if not len(parsed):
+def _engine_skips_ahead(parsed: object) -> bool:
+    """Whether the regex engine finds a set of first characters of a parsed pattern by itself:
+    it does when the pattern starts with a literal, a set, or alternatives that each start
+    with a literal (CPython's ``_get_charset_prefix``)."""
+    while len(parsed) and parsed[0][0] is _sre.SUBPATTERN and not parsed[0][1][1]:  # type: ignore
+        parsed = parsed[0][1][3]  # type: ignore[index]
+    if not len(parsed):  # type: ignore[arg-type]
         return False
-    opcode, argument = parsed[0]
-    if opcode in (constants.LITERAL, constants.IN):
+    opcode, argument = parsed[0]  # type: ignore[index]
+    if opcode in (_sre.LITERAL, _sre.IN):
         return True
-    return opcode is constants.BRANCH and all(
-        len(branch) and branch[0][0] is constants.LITERAL for branch in argument[1]
+    return opcode is _sre.BRANCH and all(
+        len(branch) and branch[0][0] is _sre.LITERAL for branch in argument[1]
     )
