@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -181,29 +182,54 @@ class _Match:
         "unit_end",
     )
 
-    def __init__(self, match: re.Match[str]):
-        groups = match.groupdict()
+    def __init__(self, match: re.Match[str], fields: _Fields):
+        # the groups by position (each attribute's group number, 0 where the pattern has
+        # none): a groupdict per candidate costs more than the rest of this
+        groups = (None, *match.groups())
         self.match = match
         self.start, self.end = match.span()
-        self.number = groups.get("number")
-        self.number2 = groups.get("number2")
-        self.middle = groups.get("middle")
-        self.multiplier = groups.get("multiplier")
-        self.unit = groups.get("unit")
-        self.after = groups.get("after")
-        self.percent = groups.get("percent")
-        self.cnpercent = groups.get("cnpercent")
-        self.number_start = match.start("number") if self.number else self.start
-        self.number_end = match.end("number") if self.number else self.end
-        self.unit_end = match.end("unit") if self.unit else -1
+        (
+            self.number,
+            self.number2,
+            self.middle,
+            self.multiplier,
+            self.unit,
+            self.after,
+            self.percent,
+            self.cnpercent,
+        ) = fields.pick(groups)
+        self.number_start = match.start(fields.number) if self.number else self.start
+        self.number_end = match.end(fields.number) if self.number else self.end
+        self.unit_end = match.end(fields.unit) if self.unit else -1
+
+
+_GROUPS = ("number", "number2", "middle", "multiplier", "unit", "after", "percent", "cnpercent")
+
+
+class _Fields:
+    """Where a pattern's groups stand: ``pick`` takes them from a match's groups, in the order
+    of ``_GROUPS`` (None for a group the pattern lacks)."""
+
+    def __init__(self, pattern: re.Pattern[str]):
+        numbers = [pattern.groupindex.get(name, 0) for name in _GROUPS]
+        self.pick = operator.itemgetter(*numbers)
+        self.number = numbers[0]
+        self.unit = numbers[4]
+
+
+@cache
+def _candidate_fields() -> tuple[_Fields, _Fields]:
+    numbers, percents = _candidate_patterns()
+    return _Fields(numbers), _Fields(percents)
 
 
 def _candidates(text: str) -> list[_Match]:
     numbers, percents = _candidate_patterns()
-    found = [_Match(m) for m in numbers.finditer(text)]
+    number_fields, percent_fields = _candidate_fields()
+    found = [_Match(m, number_fields) for m in numbers.finditer(text)]
     if "百分之" not in text:
         return found  # in order, never overlapping
-    found += [_Match(m) for m in percents.finditer(text)]
+    found += [_Match(m, percent_fields) for m in percents.finditer(text)]
     found.sort(key=lambda candidate: (candidate.start, -candidate.end))  # longest first
     kept: list[_Match] = []
     for candidate in found:
