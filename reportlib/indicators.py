@@ -389,7 +389,7 @@ _POINTS = frozenset(("个百分点", "百分点"))
 # how far before a count its thing may be named: further back lie other clauses' things
 _CLAUSE_REACH = 32
 # the words after a count that may name what it counts end at a list comma or the next number
-_AFTER_STOP = re.compile(r"[、\d]")
+_AFTER_STOP = re.compile(r"、|[0-9](?![0-9]*年)")  # a year is no count: "纳入2025年度…目录"
 
 
 def _qualifier_inside_a_word(text: str, start: int, end: int) -> bool:

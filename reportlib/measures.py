@@ -263,21 +263,38 @@ def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, be
         elif following is not None and people and not counted and _TAKES_PART.search(after):
             distance = following.start()  # "2860名国家工作人员参加学法考试"
         # the plain search is cheaper than the greedy one, and most things are not there
-        last = measure.last_thing.match(clause) if measure.thing.search(clause) else None
+        # a count of villages, firms … is of those, even when the clause names a thing
+        # ("示范村占全省1.86万个行政村的11.7%")
+        last = (
+            measure.last_thing.match(clause)
+            if not counted and measure.thing.search(clause)
+            else None
+        )
         if last is not None and last.end() <= listed and listed_noun:
             last = None  # the thing is one of the items listed before 等, not what was counted
         if last is not None and (distance is None or len(clause) - last.end() < distance):
             distance = len(clause) - last.end()
         if distance is None or (best_distance is not None and distance >= best_distance):
             continue
-        if measure.exclude is not None and measure.exclude.search(
-            before if unit == "%" else clause + " " + after
-        ):
-            continue
+        if measure.exclude is not None:
+            if unit == "%":
+                scope = before
+            elif last is not None and distance == len(clause) - last.end():
+                # the thing's own clause rules it out, not an earlier one of the sentence
+                # ("审查…规范性文件38件，备案…规范性文件126件，纠正…5件")
+                scope = clause[_clause_start(clause, last.end()) :] + " " + after
+            else:
+                scope = clause + " " + after
+            if measure.exclude.search(scope):
+                continue
         if measure.action is not None and not measure.action.search(before + after):
             continue
         best, best_distance = measure.id, distance
     return best
+
+
+def _clause_start(text: str, end: int) -> int:
+    return max(text.rfind(mark, 0, end) for mark in "，,；;") + 1
 
 
 _CHANGE = re.compile(r"较上年|较去年|比上年|比去年|同比|环比")
@@ -294,25 +311,35 @@ _GENERIC_HEAD = re.compile(
     r"(?:其他|各类|相关|多种|多项|一批)*(?:案件|事项|问题|活动|事件|内容|方面|领域|形式|工作)?"
 )
 # what the people counted did: the thing after it is then what the count is about
-_TAKES_PART = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:参加|参与|参训|通过|完成)")
+_TAKES_PART = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:参加|参与|参训|通过|完成|担任)")
 _ONE_OF = re.compile(r"^[^，,。；;]{0,8}之一")
 _COUNTED_ENTITY = re.compile(
-    r"^(?:行政)?(?:村|社区|镇|乡|街道|部门|单位|企业|学校|户|家庭|小区|网格)"
+    r"^(?:行政)?(?:村|社区|镇|乡|街道|部门|单位|企业|学校|户|家庭|小区|网格|居民区|自然村|村民小组)"
 )
 
 
 # verbs that start a new activity: a clause holding one counts something of its own
 _NEW_ACTIVITY = re.compile(
     r"开展|组织|举办|召开|举行|发放|印发|建立|建成|设立|新建|撰写|制定|出台|走访|排查|检查|"
-    r"培育|聘请|配备|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
+    r"培育|聘请|招录|招聘|配备|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
 )
+
+
+# "另有协管员14名", "此外…": a clause opening so counts something besides what came before
+# ("应考312人": those due to take part, not those who did)
+_OWN_OPENER = re.compile(r"(?:另有|另外|另|此外|还有|应(?=参|考|到))")
+# a clause ending in a noun of people or of places ("执法辅助人员", "村级综合服务中心", "法治文化阵地")
+# names what it counts; a breakdown (其中持证人员…) still counts the sentence's thing
+_OWN_HEAD = re.compile(r"(?:员|中心|阵地|站|室|基地|平台|窗口)$")
 
 
 def continues_the_sentence(
     catalogue: Catalogue, *, unit: str, clause: str, after: str = ""
 ) -> bool:
     """Whether a count's clause names neither a thing a measure of its unit counts nor a new
-    activity, so the count is of what the sentence named before it.
+    activity, so the count is of what the sentence named before it. A clause opening with
+    另有/此外/应考… or ending in a noun of people or places of its own ("另有协管员14名",
+    "新增法治文化阵地12个") counts something else.
 
     Examples
     --------
@@ -324,6 +351,8 @@ def continues_the_sentence(
     """
     if (
         _NEW_ACTIVITY.search(clause)
+        or _OWN_OPENER.match(clause)
+        or (_OWN_HEAD.search(clause) and not _BREAKDOWN.match(clause))
         or _CHANGE.search(clause)
         or _COUNTED_ENTITY.match(after)
         or _ONE_OF.match(after)
