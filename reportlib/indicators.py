@@ -389,6 +389,9 @@ _POINTS = frozenset(("个百分点", "百分点"))
 # how far before a count its thing may be named: further back lie other clauses' things
 _CLAUSE_REACH = 32
 # the words after a count that may name what it counts end at a list comma or the next number
+_BREAKDOWN_WORD = re.compile(r"其中|包括|分别为|分别是")
+_LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2}")
+_DIGIT = re.compile(r"[0-9０-９]")
 _AFTER_STOP = re.compile(r"、|[0-9](?![0-9]*年)")  # a year is no count: "纳入2025年度…目录"
 
 
@@ -725,12 +728,42 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
         # a difference in percentage points is a change, never the value of a measure
         unit = "" if found.unit in _POINTS else "%" if found.is_rate else found.unit
         clause = text[max(scope_start, found.start - _CLAUSE_REACH) : found.start]
+        listed = clause.rfind("、")
+        context = ""
+        if (
+            listed > 0
+            and _DIGIT.search(clause, 0, listed)
+            and (listed == len(clause) - 1 or _LIST_ITEM.search(clause, listed + 1))
+        ):
+            # "执法人员18名、协管员26名", "8次中心组学习、1期读书班": an item of a list of
+            # counts names its own thing, before its number or after it
+            context, clause = clause[: listed + 1], clause[listed + 1 :]
         after = _AFTER_STOP.split(text[found.end : scope_end][:24], maxsplit=1)[0]
-        measure = link_measure(catalogue, unit=unit, clause=clause, after=after, before=before)
+        # the rest of the sentence may name the action ("召开专题党委会4次,开展法治督察…"),
+        # but not a breakdown of the count: "学习16次，其中专题学法5次" is no law study in all
+        rest = _BREAKDOWN_WORD.split(text[found.end : sentence_end], maxsplit=1)[0]
+        measure = link_measure(
+            catalogue,
+            unit=unit,
+            clause=clause,
+            after=after,
+            before=before,
+            context=context,
+            rest=rest,
+        )
+        if not measure and context and catalogue.names_a_thing(unit, clause):
+            # "审查合同54份、规范性文件2件": the item's thing is ruled out as a measure of its
+            # own, and the verb before the list says what its count is of
+            clause = context + clause
+            measure = link_measure(
+                catalogue, unit=unit, clause=clause, after=after, before=before, rest=rest
+            )
         if not measure and continues_the_sentence(catalogue, unit=unit, clause=clause, after=after):
             # "受理信访案件152起,已办结146起", "组织法治培训40场次,覆盖800余人次": a clause
             # that names no new thing or activity counts what the sentence named before it
-            measure = link_measure(catalogue, unit=unit, clause=before, after="", before=before)
+            measure = link_measure(
+                catalogue, unit=unit, clause=before, after="", before=before, rest=rest
+            )
         if sentence_start not in plan_of_sentence:
             plan_of_sentence[sentence_start] = plan_start(text, sentence_start, sentence_end)
         planned_from = plan_of_sentence[sentence_start]
@@ -791,6 +824,7 @@ def _mark_parts(
                     for row, unit in zip(group, units, strict=True)
                 ],
                 values=[float(row[_VALUE]) for row in group],  # type: ignore[arg-type]
+                measures=[str(row[_MEASURE]) for row in group],
             )
             by_start = dict(zip(starts, group, strict=True))
             for row, total in zip(group, totals, strict=True):

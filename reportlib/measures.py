@@ -185,7 +185,16 @@ def _measures_of(
     return measures
 
 
-def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, before: str) -> str:
+def link_measure(
+    catalogue: Catalogue,
+    *,
+    unit: str,
+    clause: str,
+    after: str,
+    before: str,
+    context: str = "",
+    rest: str = "",
+) -> str:
     """The id of the measure a count fits, or ''.
 
     Of the measures whose unit family holds ``unit``, the one whose thing is named nearest to
@@ -203,6 +212,10 @@ def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, be
         The count's clause before the number, and the words after its unit in the clause.
     before
         The sentence up to the number.
+    context
+        The words of the clause before ``clause`` when ``clause`` is one item of a list of
+        counts ("执法人员18名、" before "协管员"): a ``not`` pattern there rules a measure
+        out, a thing named there names nothing of this count.
 
     Examples
     --------
@@ -282,12 +295,13 @@ def link_measure(catalogue: Catalogue, *, unit: str, clause: str, after: str, be
             elif last is not None and distance == len(clause) - last.end():
                 # the thing's own clause rules it out, not an earlier one of the sentence
                 # ("审查…规范性文件38件，备案…规范性文件126件，纠正…5件")
-                scope = clause[_clause_start(clause, last.end()) :] + " " + after
+                whole = context + clause
+                scope = whole[_clause_start(whole, len(context) + last.end()) :] + " " + after
             else:
-                scope = clause + " " + after
+                scope = context + clause + " " + after
             if measure.exclude.search(scope):
                 continue
-        if measure.action is not None and not measure.action.search(before + after):
+        if measure.action is not None and not measure.action.search(before + after + rest):
             continue
         best, best_distance = measure.id, distance
     return best
@@ -321,10 +335,21 @@ _COUNTED_ENTITY = re.compile(
 # verbs that start a new activity: a clause holding one counts something of its own
 _NEW_ACTIVITY = re.compile(
     r"开展|组织|举办|召开|举行|发放|印发|建立|建成|设立|新建|撰写|制定|出台|走访|排查|检查|"
-    r"培育|聘请|招录|招聘|配备|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
+    r"培育|聘请|招录|招聘|配备|列席|参与|提供|制发|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
 )
 
 
+def _starts_an_activity(clause: str, after: str) -> bool:
+    # a verb of a new activity with its object, before the count ("开展党风党纪教育") or
+    # after it ("提出6份意见"); a verb alone ends the clause of a count of what came before
+    # ("…专题集中学习,全年累计开展20余次")
+    return any(
+        _OBJECT.search(clause, verb.end()) or (verb.end() == len(clause) and _OBJECT.match(after))
+        for verb in _NEW_ACTIVITY.finditer(clause)
+    )
+
+
+_OBJECT = re.compile(r"[\u4e00-\u9fff]{2}")
 # "另有协管员14名", "此外…": a clause opening so counts something besides what came before
 # ("应考312人": those due to take part, not those who did)
 _OWN_OPENER = re.compile(r"(?:另有|另外|另|此外|还有|应(?=参|考|到))")
@@ -350,10 +375,12 @@ def continues_the_sentence(
     False
     """
     if (
-        _NEW_ACTIVITY.search(clause)
+        _starts_an_activity(clause, after)
         or _OWN_OPENER.match(clause)
         or (_OWN_HEAD.search(clause) and not _BREAKDOWN.match(clause))
         or _CHANGE.search(clause)
+        # "8次中心组学习、1期读书班": a count opening a list item names its noun after it
+        or ((not clause or clause.endswith("、")) and _OBJECT.match(after))
         or _COUNTED_ENTITY.match(after)
         or _ONE_OF.match(after)
     ):
@@ -363,10 +390,11 @@ def continues_the_sentence(
 
 
 # 计划/力争/拟/预计/争取/目标 before a count make it a target; 将 only as "will" before a verb.
-# 按计划 and 年度计划 name a plan already carried out; 拟定 is drafting.
+# 按计划, 年度计划 and "制定学法计划," name a plan document, 目标管理/目标责任 a system of
+# targets; 拟定 is drafting.
 _PLAN = anchored(
-    r"(?<!按)(?<!按照)(?<!年度)(?<!工作)(?<!学习)计划(?!生育|内|书|表|单列)"
-    r"|力争|预计|争取|目标(?:是|为)?|(?<!模)拟(?!定|订|稿)"
+    r"(?<!按)(?<!按照)(?<!年度)(?<!工作)(?<!学习)(?<!学法)计划(?![，,。；;、和及与的]|生育|内|书|表|单列)"
+    r"|力争|预计|争取|目标(?!管理|责任|考核|任务|体系)(?:是|为)?|(?<!模)拟(?!定|订|稿)"
     r"|(?<![即])将(?:继续|进一步|全面|持续|力争|开展|组织|举办|新建|建成|完成|实现|新增|推动|推进|确保|培育|创建|打造|建立)"
 )
 
@@ -405,6 +433,7 @@ _BREAKDOWN = re.compile(r"其中|包括|含|分别为|分别是")
 
 # a clause that opens with one of these counts something new, not a part of the total before
 _NEW_COUNT = re.compile(r"[，,；;](?:另|此外|另外|还|已|均|全部|累计)")
+_CLAUSE_MARK = re.compile(r"[，,；;]")
 
 
 def has_breakdown(text: str, start: int, end: int) -> bool:
@@ -419,6 +448,7 @@ def parts_of(
     text: str,
     families: list[frozenset[str]] | None = None,
     values: list[float] | None = None,
+    measures: list[str] | None = None,
 ) -> list[int | None]:
     """For the counts of one sentence (their start offsets in ``text``, in order, and their
     units), the start of the total each one breaks down, or None.
@@ -427,7 +457,9 @@ def parts_of(
     itself a part (the total) and whose unit family holds its unit: ``families[i]`` is the
     unit family of count i's measure (its own unit alone when it has none). A part is never
     larger than its total (``values``), and a clause opening with 另/此外/已… starts a new
-    count ("其中一审案件5件、二审案件2件，已审结6件": 6 is no part).
+    count ("其中一审案件5件、二审案件2件，已审结6件": 6 is no part), as does a later clause
+    whose count is of a measure (``measures``, linked on its own) other than the total's
+    ("复议案件1426件，其中纠错186件，办理应诉案件96件": 96 is no part).
 
     Examples
     --------
@@ -450,6 +482,12 @@ def parts_of(
                 breakdown
                 and not _NEW_COUNT.search(text, breakdown.end(), start)
                 and (values is None or values[i] <= values[j])
+                and not (
+                    measures is not None
+                    and measures[i]
+                    and measures[i] != measures[j]
+                    and _CLAUSE_MARK.search(text, breakdown.end(), start)
+                )
             ):
                 total = starts[j]
             break
