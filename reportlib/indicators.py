@@ -741,7 +741,8 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
         after = _AFTER_STOP.split(text[found.end : scope_end][:24], maxsplit=1)[0]
         # the rest of the sentence may name the action ("召开专题党委会4次,开展法治督察…"),
         # but not a breakdown of the count: "学习16次，其中专题学法5次" is no law study in all
-        rest = _BREAKDOWN_WORD.split(text[found.end : sentence_end], maxsplit=1)[0]
+        breakdown = _BREAKDOWN_WORD.search(text, found.end, sentence_end)
+        rest = text[found.end : breakdown.start() if breakdown else sentence_end]
         measure = link_measure(
             catalogue,
             unit=unit,

@@ -266,6 +266,7 @@ def link_measure(
     people = unit in _PEOPLE
     present = frozenset(clause + after)
     best, best_distance = "", None
+    words = None  # the sentence around the count, where an action may be named
     for measure in catalogue.by_unit[unit]:
         if measure.thing_starts is not None and measure.thing_starts.isdisjoint(present):
             continue
@@ -301,14 +302,20 @@ def link_measure(
                 scope = context + clause + " " + after
             if measure.exclude.search(scope):
                 continue
-        if measure.action is not None and not measure.action.search(before + after + rest):
-            continue
+        if measure.action is not None:
+            if words is None:
+                words = before + after + rest
+            if not measure.action.search(words):
+                continue
         best, best_distance = measure.id, distance
     return best
 
 
 def _clause_start(text: str, end: int) -> int:
-    return max(text.rfind(mark, 0, end) for mark in "，,；;") + 1
+    start = 0
+    for mark in _CLAUSE_MARK.finditer(text, 0, end):
+        start = mark.end()
+    return start
 
 
 _CHANGE = re.compile(r"较上年|较去年|比上年|比去年|同比|环比")
