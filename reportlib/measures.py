@@ -5,7 +5,8 @@ quantity with one unit family (the catalogue, with fixed ids, is ``docs/MEASURES
 and linking patterns are ``reportlib/data/measures.csv``, which users can extend). A count is
 linked to the first measure whose unit family holds its unit, whose *thing* is named in the
 count's clause (or right after its unit) and whose *action*, if it has one, is named in the
-sentence before it; a measure's *not* pattern in the clause rules it out. A count that fits no
+sentence (before the count, or after it up to a breakdown of it); a measure's *not* pattern in
+the clause rules it out. A count that fits no
 measure stays unlinked: it is a mention, never summed or averaged.
 
 This module also says which counts are plans (:func:`is_planned`) and which are parts of a
@@ -199,8 +200,8 @@ def link_measure(
 
     Of the measures whose unit family holds ``unit``, the one whose thing is named nearest to
     the number wins: in the words right after the unit ("配备3名执法人员"), else latest in the
-    clause before the number; its action, if it has one, must be named in the sentence before
-    the count, and its ``not`` pattern must not be in the clause.
+    clause before the number; its action, if it has one, must be named in the sentence (``before``,
+    ``after`` or ``rest``), and its ``not`` pattern must not be in the clause.
 
     Parameters
     ----------
@@ -212,6 +213,8 @@ def link_measure(
         The count's clause before the number, and the words after its unit in the clause.
     before
         The sentence up to the number.
+    rest
+        The sentence after the count, up to a breakdown of it (其中…).
     context
         The words of the clause before ``clause`` when ``clause`` is one item of a list of
         counts ("执法人员18名、" before "协管员"): a ``not`` pattern there rules a measure
