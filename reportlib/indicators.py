@@ -279,7 +279,7 @@ _REJECTED_HEAD = anchored(
     r"|(?:浏览|点击|阅读|访问)(?:次数|量)?\s?[:：]?\s?$"  # 浏览:5072次 counts page views
 )
 _NOT_A_UNIT_AFTER = re.compile(
-    r"^(?:处理|处罚|期间|条例|面积|名单|所属|批准|类别|种类|部门|间隔|门槛)"
+    r"^(?:处理|处罚|期间|条例|面积|名单(?!位)|所属|批准|类别|种类|部门|间隔|门槛)"
     # 分 is a score ("得分92.6分") only at a word's end: not 分钟, 三分之一, 十分重要
     r"|^分(?!以上|以下|左右)[\u4e00-\u9fff]"
 )
@@ -389,6 +389,7 @@ _POINTS = frozenset(("个百分点", "百分点"))
 # how far before a count its thing may be named: further back lie other clauses' things
 _CLAUSE_REACH = 32
 # the words after a count that may name what it counts end at a list comma or the next number
+_JOINERS = frozenset("、和及与")
 _BREAKDOWN_WORD = re.compile(r"其中|包括|分别为|分别是")
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2}")
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -729,6 +730,8 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
         unit = "" if found.unit in _POINTS else "%" if found.is_rate else found.unit
         clause = text[max(scope_start, found.start - _CLAUSE_REACH) : found.start]
         listed = clause.rfind("、")
+        if clause[-1:] in _JOINERS:
+            listed = len(clause) - 1  # "1名常年法律顾问和2名兼职法治员": a new item
         context = ""
         if (
             listed > 0

@@ -275,7 +275,12 @@ def link_measure(
             continue
         distance = None
         following = measure.thing.search(after)
-        if following is not None and (following.start() <= 1 or not (counted or people)):
+        if following is not None and (
+            following.start() <= 1
+            or not (counted or people)
+            # "1名常年法律顾问": a word or two may qualify the people named after the count
+            or (people and not counted and following.start() <= 4)
+        ):
             distance = following.start()
         elif following is not None and people and not counted and _TAKES_PART.search(after):
             distance = following.start()  # "2860名国家工作人员参加学法考试"
@@ -345,7 +350,7 @@ _COUNTED_ENTITY = re.compile(
 # verbs that start a new activity: a clause holding one counts something of its own
 _NEW_ACTIVITY = re.compile(
     r"开展|组织|举办|召开|举行|发放|印发|建立|建成|设立|新建|撰写|制定|出台|走访|排查|检查|"
-    r"培育|聘请|招录|招聘|配备|列席|参与|提供|制发|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
+    r"培育|聘请|招录|招聘|配备|列席|参与|提供|制发|旁听|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
 )
 
 
@@ -366,6 +371,8 @@ _OWN_OPENER = re.compile(r"(?:另有|另外|另|此外|还有|应(?=参|考|到)
 # a clause ending in a noun of people or of places ("执法辅助人员", "村级综合服务中心", "法治文化阵地")
 # names what it counts; a breakdown (其中持证人员…) still counts the sentence's thing
 _OWN_HEAD = re.compile(r"(?:员|中心|阵地|站|室|基地|平台|窗口)$")
+# …but the people an activity reached are of that activity ("覆盖公职人员近5万名")
+_REACHED = re.compile(r"(?:覆盖|惠及|涉及|参训|参与)")
 
 
 def continues_the_sentence(
@@ -387,7 +394,9 @@ def continues_the_sentence(
     if (
         _starts_an_activity(clause, after)
         or _OWN_OPENER.match(clause)
-        or (_OWN_HEAD.search(clause) and not _BREAKDOWN.match(clause))
+        or (
+            _OWN_HEAD.search(clause) and not _BREAKDOWN.match(clause) and not _REACHED.match(clause)
+        )
         or _CHANGE.search(clause)
         # "8次中心组学习、1期读书班": a count opening a list item names its noun after it
         or ((not clause or clause.endswith("、")) and _OBJECT.match(after))
@@ -404,7 +413,7 @@ def continues_the_sentence(
 # targets; 拟定 is drafting.
 _PLAN = anchored(
     r"(?<!按)(?<!按照)(?<!年度)(?<!工作)(?<!学习)(?<!学法)计划(?![，,。；;、和及与的]|生育|内|书|表|单列)"
-    r"|力争|预计|争取|目标(?!管理|责任|考核|任务|体系)(?:是|为)?|(?<!模)拟(?!定|订|稿)"
+    r"|力争|预计|争取|目标(?!管理|责任|考核|任务|体系|[，,。；;、的])(?:是|为)?|(?<!模)拟(?!定|订|稿|[^，,。；;]{0,4}的)"
     r"|(?<![即])将(?:继续|进一步|全面|持续|力争|开展|组织|举办|新建|建成|完成|实现|新增|推动|推进|确保|培育|创建|打造|建立)"
 )
 

@@ -550,3 +550,47 @@ def test_smaller_kinds_of_the_seventh_set():
         ("494项", "政务服务事项"),
         ("304项", "政务服务事项"),
     ]
+
+
+# --- regressions from a second batch of real web sentences (tuning half) -----------------------
+
+
+def test_a_count_of_people_before_a_word_starting_with_its_unit_is_a_count():
+    # "70余名单位…": 名单 is a list only when it is not 名 + 单位
+    assert _surfaces("组织70余名单位主要负责人完成专题述法。") == ["70余名"]
+
+
+def test_reform_slogans_with_one_are_no_counts():
+    assert _surfaces("推行首问负责制、一次告知制，实现群众办事最多跑一次。") == []
+
+
+def test_people_named_after_the_count_with_a_qualifier_and_lists_joined_by_he():
+    assert _links("现有1名常年法律顾问和2名兼职法治员。") == [("1名", "法律顾问"), ("2名", "")]
+
+
+def test_a_lecture_of_the_bodys_own_is_training():
+    assert _links("局党委今年共举办习近平法治思想专题讲座3次。") == [("3次", "法治培训场次")]
+    assert _links("为村民举办法治讲座8场。") == [("8场", "普法活动")]
+
+
+def test_activities_that_are_no_measure_do_not_take_the_previous_ones():
+    assert _links("研究法治工作10次，参加旁听庭审2次。") == [("10次", "专题研究法治"), ("2次", "")]
+    assert _links("全年开展专项督查4次。") == [("4次", "")]
+    assert _links("专题研究行政执法改革等重大事项10次。")[0][1] != "执法检查"
+    assert _links("组织各级党员教育培训1.2万期。") == [("1.2万期", "")]
+    assert _links("聘请法律顾问参与研讨合同事项12次。")[0][1] != "集体学法"
+
+
+def test_the_people_an_activity_reached_are_of_that_activity():
+    assert _links("开展学法用法考试，覆盖公职人员近5万名。") == [("近5万名", "学法考试")]
+
+
+def test_an_aim_or_a_draft_is_no_plan():
+    for text in (
+        "实现了让群众最多跑一次的工作目标，全年共完成不动产登记7544件。",
+        "区政府拟发文的17件规范性文件均进行合法性审查。",
+    ):
+        rows = extract_document_indicators(clean.normalize_text(text), measures=CATALOGUE)
+        assert [bool(r["is_planned"]) for r in rows] == [False], text
+    rows = extract_document_indicators("拟在明年新建示范村2个。", measures=CATALOGUE)
+    assert [bool(r["is_planned"]) for r in rows] == [True]
