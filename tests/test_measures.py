@@ -594,3 +594,43 @@ def test_an_aim_or_a_draft_is_no_plan():
         assert [bool(r["is_planned"]) for r in rows] == [False], text
     rows = extract_document_indicators("拟在明年新建示范村2个。", measures=CATALOGUE)
     assert [bool(r["is_planned"]) for r in rows] == [True]
+
+
+# --- regressions from a batch of real web sentences of counties, cities and provinces ---------
+
+
+def test_a_lecture_at_a_leading_bodys_meeting_is_collective_study():
+    assert _links("区政府常务会议举办法治专题讲座2期。") == [("2期", "集体学法")]
+    assert _links("举办2期领导干部依法行政专题研讨班。") == [("2期", "法治培训场次")]
+
+
+def test_government_service_items_in_the_words_real_reports_use():
+    assert _links("下放118项市级行政权力。") == [("118项", "政务服务事项")]
+    assert _links("全面施行198项区级行政许可事项清单管理。") == [("198项", "政务服务事项")]
+    assert _links("实现84个事项在镇街“一窗受理”。") == [("84个", "政务服务事项")]
+    # certificates asked of citizens are no service items
+    assert _links("对28个证明事项实行告知承诺制。") == [("28个", "")]
+
+
+def test_places_and_projects_named_after_a_count_are_what_it_counts():
+    assert _links("推荐3个区参评综合示范创建。") == [("3个", "")]
+    assert _links("命名法治政府建设示范项目19个。") == [("19个", "")]
+    assert _links("命名首批31个法治政府建设示范地区和项目。") == [("31个", "示范创建")]
+
+
+def test_hearing_reports_is_studying_the_rule_of_law_and_signing_off_is_not():
+    assert _links("区政府常务会议会前学法4次，专题听取法治政府建设2次。") == [
+        ("4次", "集体学法"),
+        ("2次", "专题研究法治"),
+    ]
+    assert _links("主要负责同志对法治政府建设相关工作累计签批21次。") == [("21次", "")]
+
+
+def test_exams_and_tests_of_law_are_the_law_exam_and_others_are_not():
+    assert _links("组织32名处级干部参加廉政考试。") == [("32名", "")]
+    assert _links("组织1500余名在编干部开展法律知识测试。") == [("1500余名", "学法考试")]
+
+
+def test_contracts_reviewed_and_documents_filed_in_the_units_reports_use():
+    assert _links("审查行政合同78个。") == [("78个", "合法性审查")]
+    assert _links("向区人大备案文件5件。") == [("5件", "规范性文件")]
