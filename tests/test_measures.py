@@ -425,7 +425,9 @@ def test_appearances_of_the_head_in_court_are_no_litigation_cases():
 
 def test_discipline_cases_are_neither_penalties_nor_legality_reviews():
     assert _links("县纪委监委全年立案审查调查党员干部违纪违法案件87件。") == [("87件", "")]
-    assert _links("依法不予处罚轻微违法行为1830件。") == [("1830件", "")]
+    # a case closed without a penalty is still an enforcement case handled (two labellers of
+    # real pages against one of invented ones)
+    assert _links("办理初次轻微违法不予处罚案件32件。") == [("32件", "行政处罚案件")]
     assert _links("全年受理治安案件1630起。") == [("1630起", "行政处罚案件")]
 
 
@@ -490,7 +492,7 @@ def test_a_lecture_is_training_for_officials_and_legal_education_for_others():
 
 def test_business_or_technical_training_is_law_training_only_when_it_is_on_laws():
     assert _links("组织执法人员开展岗位练兵培训8期。") == [("8期", "")]
-    assert _links("组织执法人员参加乡村振兴业务培训班4期。") == [("4期", "")]
+    assert _links("举办法治讲座3场，另举办乡村振兴业务培训班4期。")[1] == ("4期", "")
     assert _links("组织执法人员开展《食品安全法》业务培训6次。") == [("6次", "法治培训场次")]
 
 
@@ -634,3 +636,28 @@ def test_exams_and_tests_of_law_are_the_law_exam_and_others_are_not():
 def test_contracts_reviewed_and_documents_filed_in_the_units_reports_use():
     assert _links("审查行政合同78个。") == [("78个", "合法性审查")]
     assert _links("向区人大备案文件5件。") == [("5件", "规范性文件")]
+
+
+# --- regressions from a batch of real web sentences of government departments ----------------
+
+
+def test_cases_by_procedure_are_penalty_cases():
+    assert _links("全年共办理简易程序案件556件，一般程序案件232件。") == [
+        ("556件", "行政处罚案件"),
+        ("232件", "行政处罚案件"),
+    ]
+
+
+def test_staff_holding_an_enforcement_card_are_enforcement_staff():
+    assert _links("目前我局有2名同志持有《行政执法证》。") == [("2名", "执法人员")]
+
+
+def test_business_training_of_enforcement_staff_is_law_training():
+    assert _links("组织执法人员业务培训4场次。") == [("4场次", "法治培训场次")]
+
+
+def test_smaller_kinds_of_department_reports():
+    assert _links("召开法治政府建设专题部署会3次。") == [("3次", "专题研究法治")]
+    assert _links("全年共办理文化和旅游各类行政审批3409件。") == [("3409件", "政务服务办件")]
+    assert _links("全年化解行政争议9件。") == [("9件", "矛盾纠纷")]
+    assert _links("开展全区干部法治教育400余场次。") == [("400余场次", "法治培训场次")]
