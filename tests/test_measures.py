@@ -661,3 +661,13 @@ def test_smaller_kinds_of_department_reports():
     assert _links("全年共办理文化和旅游各类行政审批3409件。") == [("3409件", "政务服务办件")]
     assert _links("全年化解行政争议9件。") == [("9件", "矛盾纠纷")]
     assert _links("开展全区干部法治教育400余场次。") == [("400余场次", "法治培训场次")]
+
+
+def test_xianhou_is_one_after_another_not_the_last_of_a_ranking():
+    # 后 before a numeral ranks ("后三名"), 先后 before it counts ("先后五次听取…汇报")
+    assert _links("区委区政府领导先后五次听取法治建设工作情况汇报。") == [("五次", "专题研究法治")]
+    assert _surfaces("全市考核排名后三名。") == []
+
+
+def test_the_total_amount_of_penalty_cases_is_fines():
+    assert _links("行政处罚案总金额7610元。") == [("7610元", "罚没金额")]
