@@ -671,3 +671,8 @@ def test_xianhou_is_one_after_another_not_the_last_of_a_ranking():
 
 def test_the_total_amount_of_penalty_cases_is_fines():
     assert _links("行政处罚案总金额7610元。") == [("7610元", "罚没金额")]
+
+
+def test_training_institutions_and_collective_decisions_are_not_what_they_contain():
+    assert _links("对校外培训机构开展日常检查120余次。") == [("120余次", "执法检查")]
+    assert _links("办公会、工委会集体决策事项共546项。") == [("546项", "")]
