@@ -322,8 +322,7 @@ class _Found:
     is_rate: bool
 
 
-def _clean_span(match: _Match, group: str) -> str:
-    return getattr(match, group) or ""
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
 
 
 def _read_candidate(text: str, match: _Match) -> _Found | None:
@@ -344,7 +343,7 @@ def _read_candidate(text: str, match: _Match) -> _Found | None:
         value = parse_numeral(numeral)
         if value is None:
             return None
-        qualifier = qualifier_before or _clean_span(match, "middle") or _clean_span(match, "after")
+        qualifier = qualifier_before or match.middle or match.after or ""
         high_value = parse_numeral(match.number2) if match.number2 else None
         low, high = _bounds(value, qualifier, step=0.0, high=high_value)
         unit = "‰" if match.percent == "‰" else "%"
@@ -361,7 +360,7 @@ def _read_candidate(text: str, match: _Match) -> _Found | None:
             return None
         value = parsed
         qualifier = ""
-    multiplier = {"万": 1e4, "亿": 1e8}.get(match.multiplier or "", 1.0)
+    multiplier = _MULTIPLIERS.get(match.multiplier or "", 1.0)
     if unit in ("万元", "亿元"):
         multiplier *= 1e4 if unit == "万元" else 1e8
         unit = "元"
@@ -370,9 +369,7 @@ def _read_candidate(text: str, match: _Match) -> _Found | None:
     if match.number2:
         second = parse_numeral(match.number2)
         high_value = second * multiplier if second is not None else None
-    qualifier = qualifier or (
-        qualifier_before or _clean_span(match, "middle") or _clean_span(match, "after")
-    )
+    qualifier = qualifier or qualifier_before or match.middle or match.after or ""
     step = 0.0
     if qualifier in ("余", "多"):
         step = scale_of_approximate(numeral) * multiplier
@@ -762,7 +759,12 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
             measure = link_measure(
                 catalogue, unit=unit, clause=clause, after=after, before=before, rest=rest
             )
-        if not measure and continues_the_sentence(catalogue, unit=unit, clause=clause, after=after):
+        if (
+            not measure
+            # a sentence naming nothing this unit may count has nothing to continue
+            and catalogue.names_a_thing(unit, before)
+            and continues_the_sentence(catalogue, unit=unit, clause=clause, after=after)
+        ):
             # "受理信访案件152起,已办结146起", "组织法治培训40场次,覆盖800余人次": a clause
             # that names no new thing or activity counts what the sentence named before it
             measure = link_measure(

@@ -248,7 +248,7 @@ def link_measure(
     pattern = catalogue.any_thing.get(unit)
     if pattern is None or not (pattern.search(clause) or pattern.search(after)):
         return ""  # the clause names nothing a measure of this unit counts
-    if _ENTITY_BEFORE.search(clause):
+    if clause.endswith(_ENTITY_BEFORE):
         return ""  # "进驻部门38个": departments were counted
     if _CHANGE.search(clause) or _ONE_OF.match(after):
         return ""  # "较上年增加31人" is a change, "五个项目之一" the size of a set: no values
@@ -332,7 +332,8 @@ _RATE_NAME = re.compile(
     r"[\u4e00-\u9fff]{1,12}?(?:率|度)(?:[、和及与][\u4e00-\u9fff]{1,8}?(?:率|度))*"
 )
 _RATE_JOINER = re.compile(r"(?<=[率度])[、和及与]")
-_ENTITY_BEFORE = re.compile(r"(?:部门|单位|企业|商户|门店|学校|小区|网格)$")
+# words ending a clause, tested with str.endswith: a regex ending in $ is tried at every position
+_ENTITY_BEFORE = ("部门", "单位", "企业", "商户", "门店", "学校", "小区", "网格")
 _PEOPLE = frozenset(("人", "名", "人次", "位"))
 _NOUN_END = re.compile(r"[\d，,。；;、]")
 _EVENTS = frozenset(("次", "场", "场次", "轮", "期", "批次", "班", "堂", "节"))
@@ -359,10 +360,11 @@ def _starts_an_activity(clause: str, after: str) -> bool:
     # a verb of a new activity with its object, before the count ("开展党风党纪教育") or
     # after it ("提出6份意见"); a verb alone ends the clause of a count of what came before
     # ("…专题集中学习,全年累计开展20余次")
-    return any(
-        _OBJECT.search(clause, verb.end()) or (verb.end() == len(clause) and _OBJECT.match(after))
-        for verb in _NEW_ACTIVITY.finditer(clause)
-    )
+    for verb in _NEW_ACTIVITY.finditer(clause):
+        end = verb.end()
+        if _OBJECT.search(clause, end) or (end == len(clause) and _OBJECT.match(after)):
+            return True
+    return False
 
 
 _OBJECT = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -371,7 +373,7 @@ _OBJECT = re.compile(r"[\u4e00-\u9fff]{2}")
 _OWN_OPENER = re.compile(r"(?:另有|另外|另|此外|还有|应(?=参|考|到))")
 # a clause ending in a noun of people or of places ("执法辅助人员", "村级综合服务中心", "法治文化阵地")
 # names what it counts; a breakdown (其中持证人员…) still counts the sentence's thing
-_OWN_HEAD = re.compile(r"(?:员|中心|阵地|站|室|基地|平台|窗口)$")
+_OWN_HEAD = ("员", "中心", "阵地", "站", "室", "基地", "平台", "窗口")
 # …but the people an activity reached are of that activity ("覆盖公职人员近5万名")
 _REACHED = re.compile(r"(?:覆盖|惠及|涉及|参训|参与)")
 
@@ -396,7 +398,9 @@ def continues_the_sentence(
         _starts_an_activity(clause, after)
         or _OWN_OPENER.match(clause)
         or (
-            _OWN_HEAD.search(clause) and not _BREAKDOWN.match(clause) and not _REACHED.match(clause)
+            clause.endswith(_OWN_HEAD)
+            and not _BREAKDOWN.match(clause)
+            and not _REACHED.match(clause)
         )
         or _CHANGE.search(clause)
         # "8次中心组学习、1期读书班": a count opening a list item names its noun after it
