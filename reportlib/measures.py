@@ -341,7 +341,7 @@ _GENERIC_HEAD = re.compile(
     r"(?:其他|各类|相关|多种|多项|一批)*(?:案件|事项|问题|活动|事件|内容|方面|领域|形式|工作)?"
 )
 # what the people counted did: the thing after it is then what the count is about
-_TAKES_PART = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:参加|参与|参训|通过|完成|担任|开展|接受)")
+_TAKES_PART = re.compile(r"^[\u4e00-\u9fff]{0,14}?(?:参加|参与|参训|通过|完成|担任|开展|接受)")
 _ONE_OF = re.compile(r"^[^，,。；;]{0,8}之一")
 _COUNTED_ENTITY = re.compile(
     r"^(?:行政)?(?:村|社区|镇|乡|街道|部门|单位|企业|学校|户|家庭|小区|网格|居民区|自然村|村民小组"

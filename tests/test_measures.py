@@ -676,3 +676,12 @@ def test_the_total_amount_of_penalty_cases_is_fines():
 def test_training_institutions_and_collective_decisions_are_not_what_they_contain():
     assert _links("对校外培训机构开展日常检查120余次。") == [("120余次", "执法检查")]
     assert _links("办公会、工委会集体决策事项共546项。") == [("546项", "")]
+
+
+def test_the_items_a_body_holds_are_government_service_items():
+    assert _links("我局现有行政许可事项28项。") == [("28项", "政务服务事项")]
+
+
+def test_people_described_at_length_before_they_sat_the_law_exam():
+    text = "组织5名拟提拔任用科职领导干部参加任前法律法规知识考试。"
+    assert _links(text) == [("5名", "学法考试")]
