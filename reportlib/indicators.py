@@ -39,6 +39,7 @@ import pandas as pd
 from reportlib.clean import is_metadata_line
 from reportlib.measures import (
     Catalogue,
+    breakdown_start,
     continues_the_sentence,
     has_breakdown,
     link_measure,
@@ -386,10 +387,6 @@ _POINTS = frozenset(("个百分点", "百分点"))
 # how far before a count its thing may be named: further back lie other clauses' things
 _CLAUSE_REACH = 32
 # the words after a count that may name what it counts end at a list comma or the next number
-_JOINERS = frozenset("、和及与")
-_BREAKDOWN_WORD = re.compile(r"其中|包括|分别为|分别是")
-_LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2}")
-_DIGIT = re.compile(r"[0-9０-９]")
 _AFTER_STOP = re.compile(r"、|[0-9](?![0-9]*年)")  # a year is no count: "纳入2025年度…目录"
 
 
@@ -445,7 +442,7 @@ def _is_count_context(text: str, match: _Match, found: _Found) -> bool:
             not closes_clause
             and not _CHINESE_CONTEXT.search(text[max(0, number_start - 4) : number_start])
             and number_start
-            and not (numeral != "一" and _COUNTED_NOUN.match(text, match.end))
+            and not (numeral != "一" and _TWO_HAN.match(text, match.end))
         ):
             # "对五家企业", "三轮检查": a numeral, a counter and a noun count something;
             # slogans ("三项制度", "两个维护") are ruled out by the slogan list afterwards
@@ -456,8 +453,8 @@ def _is_count_context(text: str, match: _Match, found: _Found) -> bool:
 
 
 _CLAUSE_END = frozenset("，,。；;、")
-# a noun after a Chinese numeral's counter: two CJK characters that are not a verb ending
-_COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff]{2}")
+# two Chinese characters: a noun after a Chinese numeral's counter, a list item's own words
+_TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def _is_frequency(text: str, match: _Match, *, scope_start: int, sentence_start: int) -> bool:
@@ -656,6 +653,31 @@ def extract_document_indicators(
     return [dict(zip(_ROW_COLUMNS, row, strict=True)) for row in _document_rows(text, catalogue)]
 
 
+def _list_item(clause: str) -> tuple[str, str]:
+    """``clause`` split into the earlier items of a list of counts and the count's own item
+    (``("", clause)`` when it is no such item): the own item names what the count counts,
+    before its number ("执法人员18名、协管员") or, when it is empty, after it ("…学习、" + "1期读书班").
+
+    >>> _list_item("现有执法人员18名、协管员"), _list_item("1名常年法律顾问和")
+    (('现有执法人员18名、', '协管员'), ('1名常年法律顾问和', ''))
+    >>> _list_item("审查规范性文件、合同")
+    ('', '审查规范性文件、合同')
+    """
+    # "1名常年法律顾问和2名兼职法治员": a joiner right before the number opens a new item
+    listed = len(clause) - 1 if clause[-1:] in _JOINERS else clause.rfind("、")
+    if (
+        listed > 0
+        and _DIGIT.search(clause, 0, listed)
+        and (listed == len(clause) - 1 or _TWO_HAN.search(clause, listed + 1))
+    ):
+        return clause[: listed + 1], clause[listed + 1 :]
+    return "", clause
+
+
+_JOINERS = frozenset("、和及与")
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
 # A row of one document's indicators: INDICATOR_COLUMNS after doc_id, section_id and part, as
 # a list (a dict per count costs more than reading the count; extract_indicators never needs
 # one).
@@ -726,23 +748,12 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
         # a difference in percentage points is a change, never the value of a measure
         unit = "" if found.unit in _POINTS else "%" if found.is_rate else found.unit
         clause = text[max(scope_start, found.start - _CLAUSE_REACH) : found.start]
-        listed = clause.rfind("、")
-        if clause[-1:] in _JOINERS:
-            listed = len(clause) - 1  # "1名常年法律顾问和2名兼职法治员": a new item
-        context = ""
-        if (
-            listed > 0
-            and _DIGIT.search(clause, 0, listed)
-            and (listed == len(clause) - 1 or _LIST_ITEM.search(clause, listed + 1))
-        ):
-            # "执法人员18名、协管员26名", "8次中心组学习、1期读书班": an item of a list of
-            # counts names its own thing, before its number or after it
-            context, clause = clause[: listed + 1], clause[listed + 1 :]
+        context, clause = _list_item(clause)
         after = _AFTER_STOP.split(text[found.end : scope_end][:24], maxsplit=1)[0]
         # the rest of the sentence may name the action ("召开专题党委会4次,开展法治督察…"),
         # but not a breakdown of the count: "学习16次，其中专题学法5次" is no law study in all
-        breakdown = _BREAKDOWN_WORD.search(text, found.end, sentence_end)
-        rest = text[found.end : breakdown.start() if breakdown else sentence_end]
+        breakdown = breakdown_start(text, found.end, sentence_end)
+        rest = text[found.end : sentence_end if breakdown is None else breakdown]
         measure = link_measure(
             catalogue,
             unit=unit,

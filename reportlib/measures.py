@@ -25,6 +25,7 @@ from reportlib.patterns import anchored, data_csv, first_characters
 __all__ = [
     "Catalogue",
     "Measure",
+    "breakdown_start",
     "continues_the_sentence",
     "has_breakdown",
     "is_planned",
@@ -462,7 +463,18 @@ _CLAUSE_MARK = re.compile(r"[，,；;]")
 
 def has_breakdown(text: str, start: int, end: int) -> bool:
     """Whether a breakdown word (其中, 包括, 分别为 …) stands in ``text[start:end]``."""
-    return _BREAKDOWN.search(text, start, end) is not None
+    return breakdown_start(text, start, end) is not None
+
+
+def breakdown_start(text: str, start: int, end: int) -> int | None:
+    """Where the first breakdown word (其中, 包括, 分别为 …) stands in ``text[start:end]``, or
+    None: what follows it breaks a count down.
+
+    >>> breakdown_start("学习16次，其中专题学法5次。", 0, 15)
+    6
+    """
+    found = _BREAKDOWN.search(text, start, end)
+    return found.start() if found else None
 
 
 def parts_of(
