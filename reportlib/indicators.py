@@ -708,6 +708,8 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
     reversed_text = text[::-1]
     metadata_lines: dict[int, bool] = {}
     plan_of_sentence: dict[int, int | None] = {}
+    sentence_start = sentence_end = 0
+    sentence = ""
     for match in _candidates(text):
         found = _read_candidate(text, match)
         if found is None or not _is_count_context(text, match, found):
@@ -721,8 +723,11 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
             )
         if metadata_lines[line_start]:
             continue  # 索引号, 文号, 发布时间, 浏览次数: the page's numbers, not the report's
-        sentence_start = _mark_before(reversed_text, _SENTENCE_BOUNDARY, found.start) + 1
-        sentence_end = _mark_from(text, _SENTENCE_BOUNDARY, found.start) + 1
+        if not sentence_start <= found.start < sentence_end - 1:
+            # most sentences hold several counts: their bounds are found once
+            sentence_start = _mark_before(reversed_text, _SENTENCE_BOUNDARY, found.start) + 1
+            sentence_end = _mark_from(text, _SENTENCE_BOUNDARY, found.start) + 1
+            sentence = text[sentence_start:sentence_end].strip()
         scope_start = _mark_before(reversed_text, _SCOPE_BOUNDARY, found.start) + 1
         if _is_frequency(text, match, scope_start=scope_start, sentence_start=sentence_start):
             continue
@@ -735,7 +740,6 @@ def _document_rows(text: str, catalogue: Catalogue) -> list[list[object]]:
         subject, verb = _subject_and_verb(text, found, clause_start, clause_end)
         if subject.startswith("率") and verb:
             subject = verb + subject  # "办结率99.3%": the rate of the action
-        sentence = text[sentence_start:sentence_end].strip()
         if not subject and verb and rows and rows[-1][_SENTENCE] == sentence and rows[-1][_SUBJECT]:
             # "受理行政复议申请11件,办结9件": the second count is of the same thing
             subject = str(rows[-1][_SUBJECT])
