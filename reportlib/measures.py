@@ -91,6 +91,17 @@ class Catalogue:
             unit: anchored("|".join(f"(?:{m.thing.pattern})" for m in found))
             for unit, found in self.by_unit.items()
         }
+        # a thing of any measure of cases, documents or events, closing a clause: the clause
+        # counts that (rates name no thing, people may be those an activity reached)
+        self.ends_in_a_thing = re.compile(
+            "(?:"
+            + "|".join(
+                f"(?:{m.thing.pattern})"
+                for m in measures
+                if not m.is_rate and m.units.isdisjoint(_PEOPLE)
+            )
+            + ")(?:案件|申请)?$"
+        )
         self.units_of: dict[str, frozenset[str]] = {}
         self.names: dict[str, str] = {}
         self.categories: dict[str, str] = {}
@@ -104,6 +115,14 @@ class Catalogue:
 
     def __len__(self) -> int:
         return len(self.measures)
+
+    def rules_out(self, measure: str, unit: str, text: str) -> bool:
+        """Whether every row of ``measure`` that counts in ``unit`` has a ``not`` pattern
+        found in ``text``: what ``text`` names is no instance of that measure."""
+        rows = [m for m in self.by_unit.get(unit, ()) if m.id == measure]
+        return bool(rows) and all(
+            m.exclude is not None and m.exclude.search(text) is not None for m in rows
+        )
 
     def names_a_thing(self, unit: str, text: str) -> bool:
         """Whether ``text`` names something a measure of ``unit`` counts."""
@@ -353,7 +372,7 @@ _COUNTED_ENTITY = re.compile(
 # verbs that start a new activity: a clause holding one counts something of its own
 _NEW_ACTIVITY = re.compile(
     r"开展|组织|举办|召开|举行|发放|印发|建立|建成|设立|新建|撰写|制定|出台|走访|排查|检查|"
-    r"培育|聘请|招录|招聘|配备|列席|参与|提供|制发|旁听|签批|批阅|通报|调度|征求|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决"
+    r"培育|聘请|招录|招聘|配备|列席|参与|提供|制发|旁听|签批|批阅|通报|调度|征求|评查|审查|审核|清理|命名|创建|推出|录入|张贴|悬挂|投入|提出|出具|形成|推荐|批示|研究|解决|整改"
 )
 
 
@@ -383,7 +402,8 @@ def continues_the_sentence(
     catalogue: Catalogue, *, unit: str, clause: str, after: str = ""
 ) -> bool:
     """Whether a count's clause names neither a thing a measure of its unit counts nor a new
-    activity, so the count is of what the sentence named before it. A clause opening with
+    activity, so the count is of what the sentence named before it. A clause ending in the
+    thing of a measure of another unit counts that thing; a clause opening with
     另有/此外/应考… or ending in a noun of people or places of its own ("另有协管员14名",
     "新增法治文化阵地12个") counts something else.
 
@@ -408,6 +428,8 @@ def continues_the_sentence(
         or ((not clause or clause.endswith("、")) and _OBJECT.match(after))
         or _COUNTED_ENTITY.match(after)
         or _ONE_OF.match(after)
+        # "行政诉讼14起,行政复议8起": the thing of a measure of another unit is counted here
+        or catalogue.ends_in_a_thing.search(clause)
     ):
         return False
     pattern = catalogue.any_thing.get(unit)

@@ -685,3 +685,26 @@ def test_the_items_a_body_holds_are_government_service_items():
 def test_people_described_at_length_before_they_sat_the_law_exam():
     text = "组织5名拟提拔任用科职领导干部参加任前法律法规知识考试。"
     assert _links(text) == [("5名", "学法考试")]
+
+
+def test_regression_civil_litigation_was_administrative_litigation():
+    assert _links("街道涉诉案件中，民事诉讼案件31起，行政诉讼案件6起。") == [
+        ("31起", ""),
+        ("6起", "行政诉讼"),
+    ]
+
+
+def test_regression_reconsideration_cases_continued_the_litigation_count():
+    # 行政复议 counts in 件 only: 3起 is no litigation case because the clause names its own thing
+    assert _links("镇全年发生行政诉讼案件7起，行政复议3起。") == [("7起", "行政诉讼"), ("3起", "")]
+
+
+def test_an_offices_own_work_items_are_no_government_service_items():
+    assert _links("全面梳理各站所工作事项126项，编制履职事项清单48项。") == [
+        ("126项", ""),
+        ("48项", ""),
+    ]
+    assert _links("下放行政许可事项35项，整改问题12项。") == [
+        ("35项", "政务服务事项"),
+        ("12项", ""),
+    ]
