@@ -326,6 +326,10 @@ def link_measure(
                 # ("审查…规范性文件38件，备案…规范性文件126件，纠正…5件")
                 whole = context + clause
                 scope = whole[_clause_start(whole, len(context) + last.end()) :] + " " + after
+                if context and _names_an_earlier_item(measure.exclude, context):
+                    # "学法培训6次、会前学法12次": the training is the earlier item's thing,
+                    # while a verb before the list governs every item ("审查合同54份、规范性文件")
+                    scope = clause + " " + after
             else:
                 scope = context + clause + " " + after
             if measure.exclude.search(scope):
@@ -337,6 +341,25 @@ def link_measure(
                 continue
         best, best_distance = measure.id, distance
     return best
+
+
+def _names_an_earlier_item(exclude: re.Pattern[str], context: str) -> bool:
+    """Whether every match of ``exclude`` in ``context`` (the earlier items of a list of
+    counts) is an item's own thing, standing right before the item's number.
+
+    >>> exclude = re.compile("培训|审查")
+    >>> _names_an_earlier_item(exclude, "组织干部学法培训6次、"), _names_an_earlier_item(exclude, "审查合同54份、")
+    (True, False)
+    """
+    found = False
+    for match in exclude.finditer(context):
+        if not _DIGIT_SOON.match(context, match.end()):
+            return False
+        found = True
+    return found
+
+
+_DIGIT_SOON = re.compile(r".?[0-9０-９]")
 
 
 def _clause_start(text: str, end: int) -> int:

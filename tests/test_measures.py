@@ -708,3 +708,9 @@ def test_an_offices_own_work_items_are_no_government_service_items():
         ("35项", "政务服务事项"),
         ("12项", ""),
     ]
+
+
+def test_regression_an_earlier_items_training_ruled_out_the_next_items_law_study():
+    assert _links("组织镇机关全体干部学法培训5次、会前学法10次。")[1] == ("10次", "集体学法")
+    # a verb before the list still governs every item
+    assert _links("全年审查合同协议54份、规范性文件2件。")[1] == ("2件", "合法性审查")
