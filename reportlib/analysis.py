@@ -18,7 +18,7 @@ import pandas as pd
 
 from reportlib.counts import count_keywords
 from reportlib.errors import ParameterError
-from reportlib.keyness import keyness
+from reportlib.keyness import KEYNESS_COLUMNS, keyness
 from reportlib.measure_tables import report_measures
 from reportlib.places import name_stems
 from reportlib.reuse import REUSE_COLUMNS
@@ -32,6 +32,7 @@ __all__ = [
     "closest_matches",
     "distinctive_words",
     "drop_own_names",
+    "escape_frame",
     "find_data_dir",
     "load_tables",
     "measures_against_peers",
@@ -41,6 +42,7 @@ __all__ = [
     "select_documents",
     "select_report",
     "side_by_side",
+    "text_or",
 ]
 
 # The five mandated parts (《法治政府建设与责任落实督察工作规定》, 2019), as briefings name them.
@@ -131,6 +133,52 @@ def load_tables(data_dir: str | Path = "data/processed") -> Tables:
             if generation.table("reuse").exists()
             else pd.DataFrame(columns=REUSE_COLUMNS),
         )
+
+
+def escape_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` whose text cells, column names and index labels are HTML-escaped:
+    report text is untrusted, and a pandas Styler writes its cells and labels as they are.
+    Numbers stay numbers, so ``.style.format("{:.1f}")`` still applies.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = escape_frame(pd.DataFrame({"<b>": ["<img src=x onerror=alert(1)>"], "n": [3]}))
+    >>> t.columns.tolist(), t.loc[0, "&lt;b&gt;"], int(t.loc[0, "n"])
+    (['&lt;b&gt;', 'n'], '&lt;img src=x onerror=alert(1)&gt;', 3)
+    """
+    import html
+
+    def escaped(value: object) -> object:
+        return html.escape(value) if isinstance(value, str) else value
+
+    out = table.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(
+            out[column]
+        ):
+            out[column] = out[column].map(escaped)
+    out.columns = out.columns.map(escaped)
+    out.index = out.index.map(escaped)
+    return out
+
+
+def text_or(value: object, missing: str = "—") -> str:
+    """``value`` as text for a reader, or ``missing`` when it is None, NA, NaN or empty (a
+    report without a publish date, parent or title).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> text_or(pd.NA), text_or(None, "(no title found)"), text_or("2024-03-01")
+    ('—', '(no title found)', '2024-03-01')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return missing
+    if isinstance(value, float) and value != value:
+        return missing
+    text = str(value)
+    return text if text.strip() else missing
 
 
 def closest_matches(value: object, choices: Iterable[object], *, n: int = 5) -> list[str]:
@@ -339,10 +387,13 @@ def distinctive_words(
     measure: str = "llr",
     n: int = 20,
     min_count: int = 2,
+    max_p: float = 0.001,
 ) -> pd.DataFrame:
     """The words that set ``report`` apart from ``peers``: keyness of the report (target)
     against the peers (reference), over-used words first, the report's own place names
-    left out.
+    left out. A word is kept only when it is significant: ``p_value`` below ``max_p``
+    (G² ≥ 10.83 at the default 0.001, one degree of freedom) and at least ``min_count``
+    occurrences in the report. No peers (or none with counted words) give no word.
 
     Examples
     --------
@@ -353,15 +404,21 @@ def distinctive_words(
     >>> distinctive_words(counts, report, pd.DataFrame({"doc_id": ["b"]}))["term"].tolist()
     ['枫桥经验']
     """
+    reference = [doc_id for doc_id in peers["doc_id"] if doc_id != report["doc_id"]]
+    present = set(counts["doc_id"])
+    if report["doc_id"] not in present or not present.intersection(reference):
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
     table = keyness(
         counts,
         target=[report["doc_id"]],
-        reference=list(peers["doc_id"]),
+        reference=reference,
         measure=measure,
         min_count=min_count,
     )
     table = drop_own_names(table, report)
-    table = table[(table["statistic"] > 0) & (table["n_target"] >= min_count)]
+    table = table[
+        (table["statistic"] > 0) & (table["p_value"] < max_p) & (table["n_target"] >= min_count)
+    ]
     return table.head(n).reset_index(drop=True)
 
 

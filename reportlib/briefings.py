@@ -24,6 +24,7 @@ from pathlib import Path
 
 from reportlib.atomic import write_text
 from reportlib.errors import ParameterError, ReportlibError
+from reportlib.parameters import coerce_parameters
 from reportlib.store import generation_dir
 
 __all__ = [
@@ -137,6 +138,7 @@ def briefing_file_name(notebook: Path, parameters: Mapping[str, object]) -> str:
 
 
 def _check_parameters(notebook: Path, parameters: Mapping[str, object]) -> dict[str, object]:
+    """The given parameters, each read into the type of its default (:mod:`reportlib.parameters`)."""
     declared = notebook_parameters(notebook)
     unknown = [key for key in parameters if key not in declared]
     if unknown:
@@ -146,7 +148,7 @@ def _check_parameters(notebook: Path, parameters: Mapping[str, object]) -> dict[
             f"{notebook.name} has no parameter {unknown[0]!r}",
             closest=difflib.get_close_matches(unknown[0], list(declared), n=3, cutoff=0.0),
         )
-    return {**declared, **parameters}
+    return coerce_parameters(declared, parameters)
 
 
 def _check_against_data(parameters: Mapping[str, object]) -> None:
@@ -212,8 +214,9 @@ def render_briefing(
     if data_dir and not Path(str(data_dir)).is_absolute() and Path(str(data_dir)).exists():
         # the notebook runs in its own folder: a folder named from here must stay this one
         given["data_dir"] = str(Path(str(data_dir)).resolve())
-    full = _check_parameters(path, given)
-    _check_against_data(full)
+    # the notebook gets the values as read (2023年 → 2023, "甲镇,乙镇" → a list)
+    given = _check_parameters(path, given)
+    _check_against_data({**notebook_parameters(path), **given})
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work, _quiet_stderr():

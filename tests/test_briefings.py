@@ -176,3 +176,25 @@ def test_a_relative_data_dir_is_read_from_where_the_command_runs(sample, tmp_pat
         out_dir=tmp_path / "out",
     )
     assert "永乐镇 · 2023" in page.read_text(encoding="utf-8")
+
+
+def test_regression_cross_town_briefing_refused_a_list_of_entities(sample, tmp_path):
+    page = render_briefing(
+        "03",
+        {"entities": "永乐镇,黑山镇", "data_dir": str(sample)},
+        out_dir=tmp_path,
+    )
+    assert "永乐镇" in page.read_text(encoding="utf-8")
+
+
+def test_regression_keyword_trends_failed_on_one_keyword_given_as_text(sample, tmp_path):
+    assert render_briefing(
+        "04", {"keywords": "枫桥经验", "data_dir": str(sample)}, out_dir=tmp_path
+    ).exists()
+
+
+def test_regression_a_year_written_2023nian_stopped_with_invalid_literal(sample, tmp_path):
+    page = render_briefing(
+        "02", {"entity": "永乐镇", "year": "2023年", "data_dir": str(sample)}, out_dir=tmp_path
+    )
+    assert page.name == "02-town-briefing__entity-永乐镇__year-2023.html"
