@@ -93,7 +93,7 @@ class Catalogue:
         }
         # a thing of any measure of cases, documents or events, closing a clause: the clause
         # counts that (rates name no thing, people may be those an activity reached)
-        self.ends_in_a_thing = re.compile(
+        self.ends_in_a_thing = anchored(
             "(?:"
             + "|".join(
                 f"(?:{m.thing.pattern})"
@@ -411,6 +411,8 @@ def _starts_an_activity(clause: str, after: str) -> bool:
 
 
 _OBJECT = re.compile(r"[\u4e00-\u9fff]{2}")
+# how far back a thing closing a clause may start (公共法律服务工作站 and 案件 after it)
+_THING_REACH = 14
 # "另有协管员14名", "此外…": a clause opening so counts something besides what came before
 # ("应考312人": those due to take part, not those who did)
 _OWN_OPENER = re.compile(r"(?:另有|另外|另|此外|还有|应(?=参|考|到))")
@@ -452,7 +454,7 @@ def continues_the_sentence(
         or _COUNTED_ENTITY.match(after)
         or _ONE_OF.match(after)
         # "行政诉讼14起,行政复议8起": the thing of a measure of another unit is counted here
-        or catalogue.ends_in_a_thing.search(clause)
+        or catalogue.ends_in_a_thing.search(clause, max(0, len(clause) - _THING_REACH))
     ):
         return False
     pattern = catalogue.any_thing.get(unit)
