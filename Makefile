@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run build briefings lab test lint benchmark clean
+.PHONY: help run build briefings lab test lint benchmark clean chromium
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -37,9 +37,20 @@ briefings: $(STAMP) ## render the sample briefings from data/processed into brie
 lab: $(STAMP) ## open JupyterLab on the notebooks (its Python 3 kernel is this project's .venv)
 	$(BIN)/jupyter lab notebooks
 
-test: $(STAMP) ## set up, then lint and run every test: unit, doctests, accuracy, notebooks (nbval)
+test: $(STAMP) chromium ## set up, then lint and run every test: unit, doctests, accuracy, notebooks (nbval), browser
 	$(BIN)/ruff check reportlib tests benchmarks notebooks
 	$(BIN)/python -m pytest
+
+# Debian's Chromium for the browser tests (tests/test_browser.py); where it cannot be installed
+# (no root, no apt), those tests are skipped with a loud message and everything else runs
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+	    echo "*** chromium could not be installed: the browser tests will be SKIPPED ***"; \
+	  else echo "*** no chromium and no root apt-get: the browser tests will be SKIPPED ***"; fi; }
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check reportlib tests benchmarks

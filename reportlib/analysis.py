@@ -19,7 +19,9 @@ import pandas as pd
 from reportlib.counts import count_keywords
 from reportlib.errors import ParameterError
 from reportlib.keyness import KEYNESS_COLUMNS, keyness
+from reportlib.labels import label
 from reportlib.measure_tables import report_measures
+from reportlib.parameters import as_list, as_year
 from reportlib.places import name_stems
 from reportlib.reuse import REUSE_COLUMNS
 from reportlib.sections import PARTS
@@ -36,9 +38,11 @@ __all__ = [
     "find_data_dir",
     "load_tables",
     "measures_against_peers",
+    "named_sources",
     "part_profile",
     "peers_of",
     "previous_report",
+    "report_name",
     "select_documents",
     "select_report",
     "side_by_side",
@@ -77,8 +81,9 @@ class Tables:
 
 def find_data_dir(data_dir: str | Path = "data/processed") -> Path:
     """``data_dir`` as given, or — when relative and not found from here — from the nearest
-    parent folder that has it, so a notebook run from ``notebooks/`` finds the project's
-    ``data/processed``.
+    parent folder that has it (a notebook run from ``notebooks/``), from the folder named by the
+    ``REPORTLIB_DATA_DIR`` environment variable, or from the project that holds this package (a
+    plain ``papermill`` run from any other folder).
 
     Examples
     --------
@@ -87,10 +92,15 @@ def find_data_dir(data_dir: str | Path = "data/processed") -> Path:
     ...
     reportlib.errors.ParameterError: data_dir /nonexistent/folder holds no documents.parquet: run `reportlib build` (or `make run`) first
     """
+    import os
+
     path = Path(data_dir)
     candidates = [path]
     if not path.is_absolute():
         candidates += [parent / path for parent in Path.cwd().resolve().parents]
+        if os.environ.get("REPORTLIB_DATA_DIR"):
+            candidates.append(Path(os.environ["REPORTLIB_DATA_DIR"]))
+        candidates.append(Path(__file__).resolve().parent.parent / path)
     for candidate in candidates:
         if (candidate / "documents.parquet").exists():
             return candidate.resolve()
@@ -161,6 +171,48 @@ def escape_frame(table: pd.DataFrame) -> pd.DataFrame:
     out.columns = out.columns.map(escaped)
     out.index = out.index.map(escaped)
     return out
+
+
+def report_name(documents: pd.DataFrame, doc_id: str) -> str:
+    """A report as readers know it: "永乐镇 · 2023 年" (never its doc_id).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["永乐镇", ""],
+    ...                      "report_year": [2023, None], "title": ["", "某某报告"]})
+    >>> report_name(docs, "a"), report_name(docs, "b")
+    ('永乐镇 · 2023 年', '某某报告 · 年份不详')
+    """
+    rows = documents[documents["doc_id"] == doc_id]
+    if rows.empty:
+        return label("year.unknown")
+    row = rows.iloc[0]
+    who = text_or(row.get("entity"), "") or text_or(row.get("title"), "") or label("year.unknown")
+    year = row.get("report_year")
+    when = label("year.unknown") if pd.isna(year) else label("years.one", year=int(year))
+    return f"{who} · {when}"
+
+
+def named_sources(top_sources: str, documents: pd.DataFrame) -> str:
+    """``reuse_summary``'s ``top_sources`` ("doc_id (chars); …") with each report named by
+    :func:`report_name` and its shared characters counted in 字.
+
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["x1"], "entity": ["友谊路街道"], "report_year": [2023]})
+    >>> named_sources("x1 (53)", docs)
+    '友谊路街道 · 2023 年（53 字）'
+    """
+    import re
+
+    named = []
+    for item in filter(None, (part.strip() for part in str(top_sources).split(";"))):
+        found = re.fullmatch(r"(.+?) \((\d+)\)", item)
+        if found is None:
+            named.append(item)
+            continue
+        named.append(f"{report_name(documents, found.group(1))}（{found.group(2)} 字）")
+    return "；".join(named)
 
 
 def text_or(value: object, missing: str = "—") -> str:
@@ -235,8 +287,9 @@ def select_report(
                 closest=sorted(set(rows["parent"]) - {""}),
             )
         rows = in_parent
-    if year is not None and not pd.isna(year):
-        in_year = rows[rows["report_year"] == int(year)]
+    year = as_year(year)
+    if year is not None:
+        in_year = rows[rows["report_year"] == year]
         if in_year.empty:
             years = sorted(int(y) for y in rows["report_year"].dropna())
             raise ParameterError(
@@ -264,6 +317,8 @@ def select_documents(
     >>> select_documents(docs, parent="丙县", years=[2023])["doc_id"].tolist()
     ['b']
     """
+    entities = as_list(entities, name="entities")  # type: ignore[assignment]
+    years = as_list(years, name="years", years=True)  # type: ignore[assignment]
     chosen = documents
     if entities:
         unknown = [name for name in entities if name not in set(documents["entity"])]
@@ -283,7 +338,7 @@ def select_documents(
     if levels:
         chosen = chosen[chosen["level"].isin(list(levels))]
     if years:
-        wanted = {int(year) for year in years}
+        wanted = {int(year) for year in years}  # type: ignore[call-overload]
         available = sorted({int(y) for y in chosen["report_year"].dropna()})
         if not wanted & set(available):
             raise ParameterError(
@@ -307,18 +362,18 @@ def peers_of(documents: pd.DataFrame, report: pd.Series) -> tuple[pd.DataFrame, 
     ...                      "parent": ["丁县", "丁县", ""], "level": ["镇", "镇", "市"]})
     >>> peers, how = peers_of(docs, docs.iloc[0])
     >>> peers["doc_id"].tolist(), how
-    (['b'], 'same parent (丁县)')
+    (['b'], '同一上级（丁县）')
     """
     others = documents[documents["entity"] != report["entity"]]
     if report.get("parent"):
         same_parent = others[others["parent"] == report["parent"]]
         if not same_parent.empty:
-            return same_parent, f"same parent ({report['parent']})"
+            return same_parent, label("peers.parent", parent=report["parent"])
     if report.get("level"):
         same_level = others[others["level"] == report["level"]]
         if not same_level.empty:
-            return same_level, f"same level ({report['level']})"
-    return others, "all other reports"
+            return same_level, label("peers.level", level=report["level"])
+    return others, label("peers.all")
 
 
 def part_profile(sections: pd.DataFrame, doc_id: str) -> pd.DataFrame:

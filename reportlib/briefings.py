@@ -248,15 +248,16 @@ def render_briefing(
         exclude_output_prompt=True,
     )
     exporter.log.setLevel("ERROR")  # "Alternative text is missing…" is not for the reader
-    title = path.stem
+    title = briefing_title(path, given)
     body, _ = exporter.from_notebook_node(document, resources={"metadata": {"name": title}})
     target = out / briefing_file_name(path, given)
-    write_text(target, _self_contained(body))
+    write_text(target, _in_chinese(_self_contained(body), title=title))
     write_index(
         out,
         entry={
             "file": target.name,
             "notebook": path.stem,
+            "title": title,
             "parameters": given,
             "rendered_at": dt.datetime.now().isoformat(timespec="seconds"),
             "seconds": round(time.perf_counter() - started, 1),
@@ -302,6 +303,54 @@ _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</sc
 _MATHJAX_CONFIG = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 
 
+def briefing_title(notebook: Path, parameters: Mapping[str, object]) -> str:
+    """The page title a reader sees in a tab or a forwarded file's list, in Chinese.
+
+    Examples
+    --------
+    >>> briefing_title(Path("02-town-briefing.ipynb"), {"entity": "永乐镇", "year": 2023})
+    '永乐镇 2023 年度报告简报'
+    >>> briefing_title(Path("03-cross-town-comparison.ipynb"), {"entities": ["甲镇", "乙镇"]})
+    '甲镇、乙镇 年度报告比较'
+    """
+    from reportlib.labels import LABELS, label
+
+    number = notebook.stem[:2]
+    if number == "02":
+        year = parameters.get("year")
+        return label("title.02", entity=parameters.get("entity") or "", year=year or "最新")
+    if number == "03":
+        entities = parameters.get("entities") or []
+        selection = "、".join(map(str, entities)) if entities else parameters.get("parent") or ""
+        return label("title.03", selection=selection or "全部")
+    key = f"title.{number}"
+    return label(key) if key in LABELS["zh"] else label("title.other")
+
+
+def _parameter_name(key: str) -> str:
+    from reportlib.labels import LABELS
+
+    return LABELS["zh"].get(f"parameter.{key}", key)
+
+
+def _parameter_value(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value))
+    return (
+        {True: "是", False: "否"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    )
+
+
+_HTML_TAG = re.compile(r"<html[^>]*>")
+_TITLE_TAG = re.compile(r"<title>.*?</title>", re.S)
+
+
+def _in_chinese(body: str, *, title: str) -> str:
+    """The page declared Chinese, its title escaped (parameters are typed by anyone)."""
+    body = _HTML_TAG.sub('<html lang="zh-CN">', body, count=1)
+    return _TITLE_TAG.sub(lambda _: f"<title>{html.escape(title)}</title>", body, count=1)
+
+
 def _self_contained(body: str) -> str:
     """Drop what nbconvert loads from the web (require.js, MathJax): briefings have no
     widgets or formulas, and a file that needs the network does not stand alone."""
@@ -329,25 +378,25 @@ def write_index(out_dir: str | Path, *, entry: Mapping[str, object] | None = Non
     rows = "\n".join(
         '<tr><td><a href="{file}">{notebook}</a></td><td>{parameters}</td><td>{date}</td></tr>'.format(
             file=html.escape(str(record["file"]), quote=True),
-            notebook=html.escape(str(record["notebook"])),
+            notebook=html.escape(str(record.get("title") or record["notebook"])),
             parameters=html.escape(
-                ", ".join(
-                    f"{key} = {value}"
+                "，".join(
+                    f"{_parameter_name(key)} = {_parameter_value(value)}"
                     for key, value in record.get("parameters", {}).items()
                     if key != "data_dir"
                 )
-                or "(defaults)"
+                or "（默认参数）"
             ),
             date=html.escape(str(record.get("rendered_at", ""))),
         )
         for record in records
     )
     page = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>法治政府建设年度报告 · briefings</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>法治政府建设年度报告 · 简报目录</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style></head>
-<body><h1>Briefings</h1><p>{len(records)} briefings, rendered by <code>reportlib brief</code>.</p>
-<table><tr><th>briefing</th><th>parameters</th><th>rendered</th></tr>
+<body><h1>简报目录</h1><p>共 {len(records)} 份简报，由 <code>reportlib brief</code> 生成。</p>
+<table><tr><th>简报</th><th>参数</th><th>生成时间</th></tr>
 {rows}
 </table></body></html>
 """

@@ -20,6 +20,13 @@ _YEAR = re.compile(r"\s*(\d{4})\s*(?:年度?)?\s*")
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
+def _missing(value: object) -> bool:
+    # None, "", NaN and pandas' NA (a report without a year), without importing pandas
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    return (isinstance(value, float) and value != value) or type(value).__name__ == "NAType"
+
+
 def as_year(value: object, *, name: str = "year") -> int | None:
     """A report year from ``2023``, ``"2023"`` or ``"2023年"``; None stays None.
 
@@ -32,7 +39,7 @@ def as_year(value: object, *, name: str = "year") -> int | None:
     ...
     reportlib.errors.ParameterError: parameter year: '去年' is no year (write it as 2023)
     """
-    if value is None or value == "":
+    if _missing(value):
         return None
     if isinstance(value, bool):
         raise ParameterError(f"parameter {name}: {value!r} is no year (write it as 2023)")
@@ -56,7 +63,7 @@ def as_list(value: object, *, name: str = "", years: bool = False) -> list[objec
     >>> as_list(None), as_list(2023, years=True)
     ([], [2023])
     """
-    if value is None or value == "":
+    if _missing(value):
         items: list[object] = []
     elif isinstance(value, list | tuple | set | frozenset):
         items = list(value)

@@ -148,23 +148,24 @@ def word_cloud(
 
 
 def caption(documents: pd.DataFrame, *, doc_ids: Iterable[str] | None = None) -> str:
-    """What stands behind a chart or table: "N reports, 2021–2023".
+    """What stands behind a chart or table: "N 份报告，2021–2023 年".
 
     Examples
     --------
     >>> import pandas as pd
     >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "report_year": [2021, 2023, 2022]})
     >>> caption(docs)
-    '3 reports, 2021–2023'
+    '3 份报告，2021–2023 年'
     >>> caption(docs, doc_ids=["a"])
-    '1 report, 2021'
+    '1 份报告，2021 年'
     """
+    from reportlib.labels import label
+
     chosen = documents if doc_ids is None else documents[documents["doc_id"].isin(set(doc_ids))]
     count = chosen["doc_id"].nunique()
     years = chosen["report_year"].dropna().astype(int) if "report_year" in chosen else []
-    noun = "report" if count == 1 else "reports"
     if len(years) == 0:
-        return f"{count} {noun}, year unknown"
+        return label("caption.no_year", count=count)
     low, high = int(min(years)), int(max(years))
-    span = str(low) if low == high else f"{low}–{high}"
-    return f"{count} {noun}, {span}"
+    span = label("years.one", year=low) if low == high else label("years.span", low=low, high=high)
+    return label("caption", count=count, years=span)

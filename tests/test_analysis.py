@@ -41,7 +41,7 @@ def test_peers_are_the_towns_of_the_same_county(tables):
     peers, how = analysis.peers_of(tables.documents, report)
     # the catalog puts 金桥镇 and 黑山镇 under 綦江区 with 关坝镇
     assert set(peers["entity"]) == {"金桥镇", "黑山镇"}
-    assert how == "same parent (綦江区)"
+    assert how == "同一上级（綦江区）"
 
 
 def test_select_documents_by_parent_and_unknown_parent(tables):

@@ -38,15 +38,16 @@ def town_briefing(sample, tmp_path_factory) -> Path:
 def test_town_briefing_holds_its_sections_and_no_code(town_briefing):
     page = town_briefing.read_text(encoding="utf-8")
     for heading in (
-        "The report at a glance",
-        "Measures beside the peers",  # the apostrophe of peers' is escaped in the page
-        "Distinctive words against peers",
-        "Since the previous report",
+        "报告概况",
+        "指标与同类报告中位数",
+        "与同类报告相比的特色词",
+        "与上一份报告相比",
     ):
         assert heading in page
-    assert "司法部 · 2023" in page
-    assert "Compared with the 2022 report" in page  # 司法部 has a 2022 report in the sample
-    assert "of this report repeats its 2022 report" in page  # the reuse line
+    assert "司法部 · 2023 年" in page
+    assert "与 2022 年报告比较" in page  # 司法部 has a 2022 report in the sample
+    assert "的文字与其 2022 年报告相同" in page  # the reuse line
+    assert '<html lang="zh-CN">' in page and "<title>司法部 2023 年度报告简报</title>" in page
     # no Python: neither code nor prompts nor tracebacks nor stderr
     for code in ("import reportlib", "analysis.select_report", "plt.subplots", "Traceback"):
         assert code not in page
@@ -63,7 +64,7 @@ def test_briefing_is_one_self_contained_file(town_briefing):
 def test_index_lists_the_briefing_with_its_parameters(town_briefing):
     index = (town_briefing.parent / "index.html").read_text(encoding="utf-8")
     assert town_briefing.name in index
-    assert "entity = 司法部" in index and "year = 2023" in index
+    assert "主体 = 司法部" in index and "年度 = 2023" in index
 
 
 def test_file_names_are_safe_and_readable():
@@ -160,7 +161,7 @@ def test_corpus_overview_counts_levels_as_labelled_by_hand(executed):
 def test_town_briefing_facts_of_the_default_town(executed):
     # Hand-checked against data/raw/seeds/README.md: 永乐镇, 镇, 芮城县, 2023, 时间:2024-03-01
     assert _stream(executed["02-town-briefing"], "check-facts").strip() == (
-        "永乐镇 | 镇 | 芮城县 | 2023 | published 2024-03-01"
+        "永乐镇 | 镇 | 芮城县 | 2023 年 | 发布日期 2024-03-01"
     )
 
 
@@ -175,7 +176,7 @@ def test_a_relative_data_dir_is_read_from_where_the_command_runs(sample, tmp_pat
         {"entity": "永乐镇", "data_dir": "mine/processed"},
         out_dir=tmp_path / "out",
     )
-    assert "永乐镇 · 2023" in page.read_text(encoding="utf-8")
+    assert "永乐镇 · 2023 年" in page.read_text(encoding="utf-8")
 
 
 def test_regression_cross_town_briefing_refused_a_list_of_entities(sample, tmp_path):

@@ -70,5 +70,5 @@ def test_word_cloud_draws_the_suite_counts_in_the_cjk_font():
 
 def test_caption_counts_reports_and_years():
     documents = pd.DataFrame({"doc_id": ["a", "b"], "report_year": [2022, None]})
-    assert plotting.caption(documents) == "2 reports, 2022"
-    assert plotting.caption(documents.iloc[1:]) == "1 report, year unknown"
+    assert plotting.caption(documents) == "2 份报告，2022 年"
+    assert plotting.caption(documents.iloc[1:]) == "1 份报告，年份不详"
