@@ -353,27 +353,43 @@ def select_documents(
 
 def peers_of(documents: pd.DataFrame, report: pd.Series) -> tuple[pd.DataFrame, str]:
     """The reports to compare ``report`` with, and how they were chosen: other entities under
-    the same parent, else other entities of the same level, else every other report.
+    the same parent, else other entities of the same level, else every other report. Page
+    excerpts (``is_excerpt``) are never peers: a first screen of a page is no whole report, and
+    the rule says how many were left out.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "entity": ["甲镇", "乙镇", "丙市"],
-    ...                      "parent": ["丁县", "丁县", ""], "level": ["镇", "镇", "市"]})
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "entity": ["甲镇", "乙镇", "丙市", "丁镇"],
+    ...                      "parent": ["丁县", "丁县", "", "丁县"], "level": ["镇", "镇", "市", "镇"],
+    ...                      "is_excerpt": [False, False, False, True]})
     >>> peers, how = peers_of(docs, docs.iloc[0])
     >>> peers["doc_id"].tolist(), how
-    (['b'], '同一上级（丁县）')
+    (['b'], '同一上级（丁县），不含 1 份网页摘录')
     """
     others = documents[documents["entity"] != report["entity"]]
+    excerpt = (
+        others["is_excerpt"].astype(bool)
+        if "is_excerpt" in others
+        else pd.Series(False, index=others.index)
+    )
+    groups = []
     if report.get("parent"):
-        same_parent = others[others["parent"] == report["parent"]]
-        if not same_parent.empty:
-            return same_parent, label("peers.parent", parent=report["parent"])
+        groups.append(
+            (others["parent"] == report["parent"], label("peers.parent", parent=report["parent"]))
+        )
     if report.get("level"):
-        same_level = others[others["level"] == report["level"]]
-        if not same_level.empty:
-            return same_level, label("peers.level", level=report["level"])
-    return others, label("peers.all")
+        groups.append(
+            (others["level"] == report["level"], label("peers.level", level=report["level"]))
+        )
+    groups.append((pd.Series(True, index=others.index), label("peers.all")))
+    for member, rule in groups:
+        whole = others[member & ~excerpt]
+        if whole.empty:
+            continue
+        left_out = int((member & excerpt).sum())
+        return whole, rule + (label("peers.excerpts", n=left_out) if left_out else "")
+    return others.iloc[:0], label("peers.none", n=int(excerpt.sum()))
 
 
 def part_profile(sections: pd.DataFrame, doc_id: str) -> pd.DataFrame:

@@ -23,11 +23,13 @@ from reportlib.places import Gazetteer
 
 __all__ = [
     "DOCUMENT_COLUMNS",
+    "EXCERPT_MAX_CHARS",
     "PROBLEM_COLUMNS",
     "ParsedFile",
     "assign_doc_ids",
     "display_path",
     "find_input_files",
+    "is_page_excerpt",
     "name_problem",
     "parse_file",
     "read_reports",
@@ -54,6 +56,7 @@ DOCUMENT_COLUMNS = [
     "province",
     "city",
     "county",
+    "is_excerpt",
     "entity_source",
     "parent_source",
     "reportlib_version",
@@ -288,6 +291,7 @@ def parse_file(
         **meta.as_row(),
         "text": text,
         "n_chars": len(text),
+        "is_excerpt": is_page_excerpt(text),
         "entity_source": meta.evidence.get("entity", ""),
         "parent_source": meta.evidence.get("parent", ""),
         "reportlib_version": version.parser_version(),
@@ -332,6 +336,33 @@ def _iter_parsed(paths: list[Path], *, progress: bool) -> Iterator[ParsedFile]:
         yield parse_file(path, doc_id=ids[path], gazetteer=gazetteer)
 
 
+# A whole annual report has five parts and a closing; the shortest whole reports seen run to
+# about 3,000 characters, page excerpts (a page's first screen) to 550–800.
+EXCERPT_MAX_CHARS = 1500
+_WHOLE_ENDING = re.compile(
+    r"(?:[。！？!?”」）)]|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九十]{4}年[^\n]{1,6}日"
+    r"|人民政府|办事处|委员会|局|厅|办公室|党委|党工委)\s*$"
+)
+
+
+def is_page_excerpt(text: str) -> bool:
+    r"""Whether ``text`` is a page excerpt rather than a whole report: shorter than
+    :data:`EXCERPT_MAX_CHARS` characters, or cut off (its last line ends neither a sentence
+    nor in a date or the signing body). Excerpts stay out of whole-report comparisons.
+
+    Examples
+    --------
+    >>> whole = "一、主要举措和成效\n" + "开展普法宣传活动35场。" * 200 + "\n永乐镇人民政府\n2024年3月1日"
+    >>> is_page_excerpt(whole), is_page_excerpt(whole[:700]), is_page_excerpt(whole[:-10])
+    (False, True, False)
+    >>> is_page_excerpt(whole[:-20] + "开展普法宣")
+    True
+    """
+    if len(text) < EXCERPT_MAX_CHARS:
+        return True
+    return _WHOLE_ENDING.search(text.rstrip()[-40:]) is None
+
+
 def documents_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFrame:
     """Rows → documents DataFrame with the contract's columns first and stable dtypes."""
     frame = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
@@ -340,8 +371,9 @@ def documents_frame(rows: list[dict[str, object]] | pd.DataFrame) -> pd.DataFram
     # Same dtypes whether rows were just parsed or read back from Parquet (the cache)
     for column in ("publish_date", "signed_date", "encoding"):
         frame[column] = frame[column].astype("string")
+    frame["is_excerpt"] = frame["is_excerpt"].astype("bool")
     for column in frame.columns.difference(
-        ["report_year", "n_chars", "publish_date", "signed_date", "encoding"]
+        ["report_year", "n_chars", "publish_date", "signed_date", "encoding", "is_excerpt"]
     ):
         frame[column] = frame[column].astype("str")
     return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)

@@ -25,6 +25,8 @@ LABELS: dict[str, dict[str, str]] = {
         "peers.parent": "同一上级（{parent}）",
         "peers.level": "同一层级（{level}）",
         "peers.all": "其他全部报告",
+        "peers.excerpts": "，不含 {n} 份网页摘录",
+        "peers.none": "没有可比的完整报告（{n} 份网页摘录不作比较）",
         # page titles
         "title.01": "报告库概览",
         "title.02": "{entity} {year} 年度报告简报",
@@ -62,6 +64,11 @@ LABELS: dict[str, dict[str, str]] = {
         "02.parts.xlabel": "占报告篇幅的比例",
         "02.parts.peers": "同类报告中位数",
         "02.parts.all_present": "法定五部分齐全。",
+        "02.excerpt.score": "—（网页摘录，不评分）",
+        "02.excerpt.note": (
+            "本报告是网页摘录（{chars} 字，只含页面开头），不评价五部分是否齐全；"
+            "同类报告只计完整报告。"
+        ),
         "02.parts.missing": "缺少的部分：{parts}。",
         "02.measures": "指标与同类报告中位数",
         "02.measures.none": "本报告没有给出目录中任何指标的数值。",

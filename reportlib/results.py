@@ -407,7 +407,14 @@ _TEXT = pa.large_string()
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
         [
-            (c, pa.int64() if c in ("report_year", "n_chars") else _TEXT)
+            (
+                c,
+                pa.int64()
+                if c in ("report_year", "n_chars")
+                else pa.bool_()
+                if c == "is_excerpt"
+                else _TEXT,
+            )
             for c in documents_module.DOCUMENT_COLUMNS
         ]
     ),

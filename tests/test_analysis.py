@@ -36,12 +36,24 @@ def test_latest_report_by_default(tables):
     assert analysis.select_report(tables.documents, entity="司法部")["report_year"] == 2023
 
 
-def test_peers_are_the_towns_of_the_same_county(tables):
+def test_peers_are_whole_reports_and_page_excerpts_are_left_out(tables):
     report = analysis.select_report(tables.documents, entity="关坝镇")
     peers, how = analysis.peers_of(tables.documents, report)
-    # the catalog puts 金桥镇 and 黑山镇 under 綦江区 with 关坝镇
-    assert set(peers["entity"]) == {"金桥镇", "黑山镇"}
-    assert how == "同一上级（綦江区）"
+    # the catalog puts 金桥镇 and 黑山镇 under 綦江区 with 关坝镇, but both are page excerpts
+    # (full_text=no); the whole town reports are the four seed towns, and 17 other town
+    # pages of the catalog are excerpts
+    assert set(peers["entity"]) == {"永乐镇", "周庄镇", "西大沟镇", "那吾镇"}
+    assert how == "同一层级（镇），不含 17 份网页摘录"
+
+
+def test_the_excerpt_rule_agrees_with_the_catalogs_hand_labels(tables):
+    import pandas as pd
+
+    catalog = pd.read_csv(ROOT / "data" / "raw" / "corpus" / "catalog.csv")
+    files = tables.documents["source_path"].str.split("/").str[-1]
+    labelled = dict(zip(catalog["file"], catalog["full_text"] == "no", strict=True))
+    for file, excerpt in zip(files, tables.documents["is_excerpt"], strict=True):
+        assert excerpt == labelled.get(file, False), file  # the seeds are whole reports
 
 
 def test_select_documents_by_parent_and_unknown_parent(tables):

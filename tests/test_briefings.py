@@ -199,3 +199,28 @@ def test_regression_a_year_written_2023nian_stopped_with_invalid_literal(sample,
         "02", {"entity": "永乐镇", "year": "2023年", "data_dir": str(sample)}, out_dir=tmp_path
     )
     assert page.name == "02-town-briefing__entity-永乐镇__year-2023.html"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_regression_papermill_missed_parameters_whose_comment_held_an_equals_sign(path):
+    import papermill
+
+    assert set(papermill.inspect_notebook(str(path))) == set(notebook_parameters(path))
+
+
+def test_plain_papermill_from_another_folder_renders_the_town_briefing(
+    sample, tmp_path, monkeypatch
+):
+    import papermill
+
+    monkeypatch.setenv("REPORTLIB_DATA_DIR", str(sample))
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "02-town-briefing.ipynb"),
+        str(out),
+        parameters={"entity": "永乐镇", "year": "2023年"},  # as `papermill -p` passes them
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    executed = nbformat.read(out, as_version=4)
+    assert "永乐镇 · 2023 年" in str(executed.cells[2].outputs)
