@@ -1,10 +1,15 @@
-"""reportlib: read, clean and tabulate China's annual rule-of-law-government reports."""
+"""reportlib: read, clean and tabulate China's annual rule-of-law-government reports.
 
-from reportlib.analysis import load_tables
-from reportlib.briefings import BriefingError, render_briefing
-from reportlib.clean import clean_text, normalize_text
-from reportlib.counts import count_keywords, keyword_trends, top_terms
-from reportlib.documents import find_input_files, parse_file, read_reports
+The names below are imported when first used (PEP 562): ``import reportlib`` stays fast, and a
+notebook or a script pays for pandas, the readers and the segmenter only when it reaches them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
 from reportlib.errors import (
     BinaryFileError,
     BuildLockedError,
@@ -19,23 +24,49 @@ from reportlib.errors import (
     SpecialFileError,
     UnsupportedFormatError,
 )
-from reportlib.indicators import extract_indicators
-from reportlib.keyness import collocations, keyness
-from reportlib.kwic import kwic
-from reportlib.limits import Limits
-from reportlib.measure_tables import indicator_table, report_measures, unlinked_counts
-from reportlib.measures import Measure, load_measures
-from reportlib.metadata import infer_metadata
-from reportlib.pipeline import build
-from reportlib.places import Gazetteer, divisions
-from reportlib.plotting import set_theme, use_cjk_font, word_cloud
-from reportlib.readers import read_file
-from reportlib.reuse import find_reuse, reuse_summary
-from reportlib.sections import outline_compliance, split_sections
-from reportlib.segment import segment
-from reportlib.store import connect, generation_dir, open_generation
-from reportlib.tokens import tokenize
 from reportlib.version import __version__
+
+# each public name and the module that holds it
+_LAZY = {
+    "BriefingError": "reportlib.briefings",
+    "Gazetteer": "reportlib.places",
+    "Limits": "reportlib.limits",
+    "Measure": "reportlib.measures",
+    "build": "reportlib.pipeline",
+    "clean_text": "reportlib.clean",
+    "collocations": "reportlib.keyness",
+    "connect": "reportlib.store",
+    "count_keywords": "reportlib.counts",
+    "divisions": "reportlib.places",
+    "extract_indicators": "reportlib.indicators",
+    "find_input_files": "reportlib.documents",
+    "find_reuse": "reportlib.reuse",
+    "generation_dir": "reportlib.store",
+    "indicator_table": "reportlib.measure_tables",
+    "infer_metadata": "reportlib.metadata",
+    "keyness": "reportlib.keyness",
+    "keyword_trends": "reportlib.counts",
+    "kwic": "reportlib.kwic",
+    "load_measures": "reportlib.measures",
+    "load_tables": "reportlib.analysis",
+    "normalize_text": "reportlib.clean",
+    "open_generation": "reportlib.store",
+    "outline_compliance": "reportlib.sections",
+    "parse_file": "reportlib.documents",
+    "read_file": "reportlib.readers",
+    "read_reports": "reportlib.documents",
+    "render_briefing": "reportlib.briefings",
+    "report_measures": "reportlib.measure_tables",
+    "reuse_summary": "reportlib.reuse",
+    "segment": "reportlib.segment",
+    "set_theme": "reportlib.plotting",
+    "split_sections": "reportlib.sections",
+    "tokenize": "reportlib.tokens",
+    "top_terms": "reportlib.counts",
+    "unlinked_counts": "reportlib.measure_tables",
+    "use_cjk_font": "reportlib.plotting",
+    "word_cloud": "reportlib.plotting",
+}
 
 __all__ = [
     "BinaryFileError",
@@ -90,3 +121,36 @@ __all__ = [
     "use_cjk_font",
     "word_cloud",
 ]
+
+
+class _Package(types.ModuleType):
+    """Keeps a function named like its module (``keyness``, ``kwic``, ``segment``) the
+    package's attribute when the import system binds the submodule of that name to it."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if (
+            isinstance(value, types.ModuleType)
+            and _LAZY.get(name) == value.__name__
+            and hasattr(value, name)
+        ):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        try:  # a submodule: reportlib.sections.PARTS
+            value = importlib.import_module(f"reportlib.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'reportlib' has no attribute {name!r}") from None
+    globals()[name] = value  # found once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(globals()))

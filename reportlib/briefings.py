@@ -44,22 +44,40 @@ class BriefingError(ReportlibError):
 NOTEBOOK_DIR = "notebooks"
 
 
-def find_notebook(name: str | Path) -> Path:
-    """A notebook by path, or by a short name looked up in ``notebooks/`` ("02",
-    "town-briefing", "02-town-briefing").
+def _suite_folders() -> list[Path]:
+    """The suite's notebook folders: the project's own (next to this package, in a checkout
+    or an editable install), then ``notebooks/`` in the working folder or a parent of it."""
+    own = Path(__file__).resolve().parent.parent / NOTEBOOK_DIR
+    around = [Path.cwd() / NOTEBOOK_DIR, *(p / NOTEBOOK_DIR for p in Path.cwd().parents)]
+    folders = [own, *around]
+    return [folder for folder in dict.fromkeys(f.resolve() for f in folders) if folder.is_dir()]
+
+
+def find_notebook(name: str | Path, *, trusted: bool = False) -> Path:
+    """A notebook by a short name ("02", "town-briefing", "02-town-briefing") looked up in the
+    suite's ``notebooks/`` folder, from any working folder, or by path. A notebook runs code, so
+    a path outside the suite's folders is refused unless ``trusted``.
 
     Examples
     --------
     >>> find_notebook("02").name
     '02-town-briefing.ipynb'
+    >>> find_notebook("/tmp/x.ipynb")
+    Traceback (most recent call last):
+    ...
+    reportlib.errors.ParameterError: /tmp/x.ipynb is not a notebook of the suite's notebooks/ folder: run it with trusted=True (reportlib brief --trust) if you trust it
     """
     path = Path(name)
-    if path.suffix == ".ipynb" and path.exists():
-        return path
-    folders = [Path.cwd() / NOTEBOOK_DIR, *(p / NOTEBOOK_DIR for p in Path.cwd().parents)]
+    folders = _suite_folders()
+    if path.suffix == ".ipynb":
+        if not trusted and path.resolve().parent not in folders:
+            raise ParameterError(
+                f"{path} is not a notebook of the suite's {NOTEBOOK_DIR}/ folder: run it with "
+                "trusted=True (reportlib brief --trust) if you trust it"
+            )
+        if path.exists():
+            return path
     for folder in folders:
-        if not folder.is_dir():
-            continue
         notebooks = sorted(folder.glob("[0-9][0-9]-*.ipynb"))
         for notebook in notebooks:
             stem = notebook.stem
@@ -188,6 +206,7 @@ def render_briefing(
     out_dir: str | Path = "briefings",
     kernel_name: str | None = None,
     timeout: int = 600,
+    trusted: bool = False,
 ) -> Path:
     """Run ``notebook`` with ``parameters`` and write its HTML briefing into ``out_dir``.
 
@@ -199,7 +218,8 @@ def render_briefing(
     Raises
     ------
     ParameterError
-        An unknown parameter, or one that names nothing in the data.
+        An unknown parameter, or one that names nothing in the data; a notebook outside the
+        suite's ``notebooks/`` folder unless ``trusted``.
     BriefingError
         The notebook failed for another reason; the message names the cell and the error.
     """
@@ -208,7 +228,7 @@ def render_briefing(
     from nbconvert import HTMLExporter
 
     started = time.perf_counter()
-    path = find_notebook(notebook)
+    path = find_notebook(notebook, trusted=trusted)
     given = dict(parameters or {})
     data_dir = given.get("data_dir")
     if data_dir and not Path(str(data_dir)).is_absolute() and Path(str(data_dir)).exists():

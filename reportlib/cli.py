@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("-f", "--parameters-file", help="YAML file of parameters")
     brief.add_argument("--out", default="briefings", help="output folder (default: briefings)")
+    brief.add_argument(
+        "--trust",
+        action="store_true",
+        help="run a notebook from outside the suite's notebooks/ folder (it runs its code)",
+    )
     return parser
 
 
@@ -136,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             path = render_briefing(
-                arguments.notebook, _brief_parameters(arguments), out_dir=arguments.out
+                arguments.notebook,
+                _brief_parameters(arguments),
+                out_dir=arguments.out,
+                trusted=arguments.trust,
             )
         except (ReportlibError, ValueError, OSError) as error:
             print(f"reportlib brief: {error}", file=sys.stderr)

@@ -224,3 +224,23 @@ def test_plain_papermill_from_another_folder_renders_the_town_briefing(
     )
     executed = nbformat.read(out, as_version=4)
     assert "永乐镇 · 2023 年" in str(executed.cells[2].outputs)
+
+
+def test_brief_runs_only_the_suites_notebooks_unless_trusted(sample, tmp_path):
+    import shutil
+
+    foreign = tmp_path / "02-town-briefing.ipynb"
+    shutil.copy(ROOT / "notebooks" / "02-town-briefing.ipynb", foreign)
+    with pytest.raises(ParameterError, match="not a notebook of the suite"):
+        render_briefing(foreign, {"data_dir": str(sample)}, out_dir=tmp_path / "out")
+    page = render_briefing(
+        foreign, {"data_dir": str(sample)}, out_dir=tmp_path / "out", trusted=True
+    )
+    assert page.exists()
+
+
+def test_short_names_find_the_suites_notebooks_from_any_folder(tmp_path, monkeypatch):
+    from reportlib.briefings import find_notebook
+
+    monkeypatch.chdir(tmp_path)
+    assert find_notebook("town-briefing") == ROOT / "notebooks" / "02-town-briefing.ipynb"
