@@ -100,11 +100,13 @@ LABELS: dict[str, dict[str, str]] = {
         "02.since.measure": "指标",
         "02.since.change": "变化",
         "02.reuse.previous": (
-            "**本报告 {share} 的文字与其 {year} 年报告相同**（数字与本地地名视为相同；"
-            "{other} 见于其他报告）。"
+            "**本报告 {share} 的文字与其 {year} 年报告相同**（数字与本地地名视为相同，"
+            "法定提纲标题与通用套话不计；{other} 见于其他报告）。"
         ),
-        "02.reuse.others": "本报告 {share} 的文字见于其他报告：{sources}。",
-        "02.reuse.none": "本报告没有段落见于语料库中的其他报告。",
+        "02.reuse.others": (
+            "本报告 {share} 的文字见于其他报告（法定提纲标题与通用套话不计）：{sources}。"
+        ),
+        "02.reuse.none": "除法定提纲标题与通用套话外，本报告没有段落见于语料库中的其他报告。",
     }
 }
 

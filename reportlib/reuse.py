@@ -70,7 +70,14 @@ import pandas as pd
 
 from reportlib.places import name_stems
 
-__all__ = ["REUSE_COLUMNS", "SUMMARY_COLUMNS", "find_reuse", "normalize_for_reuse", "reuse_summary"]
+__all__ = [
+    "REUSE_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "find_reuse",
+    "is_outline_heading",
+    "normalize_for_reuse",
+    "reuse_summary",
+]
 
 REUSE_COLUMNS = [
     "doc_id",
@@ -1281,6 +1288,25 @@ def _covered(spans: list[tuple[int, int]]) -> int:
     return total
 
 
+def is_outline_heading(text: str) -> bool:
+    """Whether a shared passage is only a heading of the mandated outline: one short line
+    without a full stop that names one of the five parts.
+
+    Examples
+    --------
+    >>> is_outline_heading("三、2023年度党政主要负责人履行推进法治建设第一责任人职责,落实年度职责清单,加强法治政府建设的有关情况")
+    True
+    >>> is_outline_heading("全年组织党委理论学习中心组集中学法12次。")
+    False
+    """
+    from reportlib.sections import classify_heading
+
+    stripped = str(text).strip()
+    if not stripped or len(stripped) > 90 or "\n" in stripped or "。" in stripped:
+        return False
+    return classify_heading(stripped, strong_only=True)[0] != ""
+
+
 def reuse_summary(
     reuse: pd.DataFrame,
     documents: pd.DataFrame,
@@ -1298,7 +1324,9 @@ def reuse_summary(
         The documents table.
     max_share
         Passages shared by more than this share of the reports (and by more than two) are
-        formulae of the genre: they count in ``formula_ratio``, not in ``boilerplate_ratio``.
+        formulae of the genre: they count in ``formula_ratio``, not in ``boilerplate_ratio``;
+        so do the mandated outline's headings (:func:`is_outline_heading`), however few
+        reports share them.
     top
         Sources listed in ``top_sources``.
 
@@ -1335,8 +1363,12 @@ def reuse_summary(
             )
             continue
         external = own[own["relation"] != "internal"]
-        formula = external[external["n_documents"] > limit]
-        copied = external[external["n_documents"] <= limit]
+        # the mandated outline's headings ("三、…第一责任人职责…") are formulae, never copying
+        genre = external["n_documents"] > limit
+        if "text" in external:
+            genre |= external["text"].map(is_outline_heading).astype(bool)
+        formula = external[genre]
+        copied = external[~genre]
         internal = own[own["relation"] == "internal"]
         from_previous = copied[copied["other_doc_id"] == previous] if previous else copied.iloc[:0]
         by_source = (

@@ -546,3 +546,30 @@ def test_shared_template_corpus_costs_no_more_work_than_before(sample):
         pairs = external[external["doc_id"].isin(names) & external["other_doc_id"].isin(names)]
         assert len(set(zip(pairs["doc_id"], pairs["other_doc_id"], strict=True))) == 8 * 7
         assert (pairs.groupby(["doc_id", "other_doc_id"])["n_chars"].sum() >= 0.9 * len(text)).all()
+
+
+def test_regression_the_mandated_heading_was_reported_as_copying():
+    # two towns' only shared line was the outline's third heading: "2% … copied from …"
+    heading = "三、2023年度党政主要负责人履行推进法治建设第一责任人职责，落实年度职责清单，加强法治政府建设的有关情况"
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "entity": ["甲镇", "乙镇"],
+            "parent": ["丙县", "丁县"],
+            "report_year": [2023, 2023],
+            "text": [
+                "一、主要举措和成效\n甲镇全年开展法治宣传活动二十场，受众三千人次。\n"
+                + heading
+                + "\n镇党委书记带头学法。",
+                "一、主要举措和成效\n乙镇推行行政执法公示制度，执法案卷全部合格。\n"
+                + heading
+                + "\n镇长专题研究法治工作。",
+            ],
+        }
+    )
+    reuse = find_reuse(documents)
+    assert heading in set(reuse["text"])  # found, so the test sees the rule at work
+    summary = reuse_summary(reuse, documents).set_index("doc_id")
+    assert summary.loc["a", "boilerplate_ratio"] == 0
+    assert summary.loc["a", "formula_ratio"] > 0
+    assert summary.loc["a", "top_sources"] == ""
