@@ -476,8 +476,11 @@ def distinctive_words(
     ['枫桥经验']
     """
     reference = [doc_id for doc_id in peers["doc_id"] if doc_id != report["doc_id"]]
-    present = set(counts["doc_id"])
-    if report["doc_id"] not in present or not present.intersection(reference):
+    # vectorised tests: the counts table holds every term of every report
+    if (
+        not (counts["doc_id"] == report["doc_id"]).any()
+        or not counts["doc_id"].isin(reference).any()
+    ):
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
     table = keyness(
         counts,

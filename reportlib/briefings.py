@@ -155,9 +155,11 @@ def briefing_file_name(notebook: Path, parameters: Mapping[str, object]) -> str:
     return name + ".html"
 
 
-def _check_parameters(notebook: Path, parameters: Mapping[str, object]) -> dict[str, object]:
-    """The given parameters, each read into the type of its default (:mod:`reportlib.parameters`)."""
-    declared = notebook_parameters(notebook)
+def _check_parameters(
+    declared: Mapping[str, object], parameters: Mapping[str, object], *, notebook: Path
+) -> dict[str, object]:
+    """The given parameters, each read into the type of its ``declared`` default
+    (:mod:`reportlib.parameters`); an unknown one names the closest of ``notebook``'s."""
     unknown = [key for key in parameters if key not in declared]
     if unknown:
         import difflib
@@ -235,8 +237,9 @@ def render_briefing(
         # the notebook runs in its own folder: a folder named from here must stay this one
         given["data_dir"] = str(Path(str(data_dir)).resolve())
     # the notebook gets the values as read (2023年 → 2023, "甲镇,乙镇" → a list)
-    given = _check_parameters(path, given)
-    _check_against_data({**notebook_parameters(path), **given})
+    declared = notebook_parameters(path)
+    given = _check_parameters(declared, given, notebook=path)
+    _check_against_data({**declared, **given})
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work, _quiet_stderr():

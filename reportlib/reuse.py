@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from reportlib.places import name_stems
+from reportlib.sections import classify_heading
 
 __all__ = [
     "REUSE_COLUMNS",
@@ -1299,8 +1300,6 @@ def is_outline_heading(text: str) -> bool:
     >>> is_outline_heading("全年组织党委理论学习中心组集中学法12次。")
     False
     """
-    from reportlib.sections import classify_heading
-
     stripped = str(text).strip()
     if not stripped or len(stripped) > 90 or "\n" in stripped or "。" in stripped:
         return False

@@ -79,26 +79,29 @@ def test_planted_copies_are_found_with_their_offsets(sample):
     assert found / len(planted) >= 0.95, found
 
 
-def test_exact_offsets_of_one_planted_paragraph():
-    paragraph = (
-        "全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度，"
-        "甲镇全年开展执法检查60次，办理行政处罚案件12件。"
-    )
-    documents = pd.DataFrame(
+def _two_towns(text_a: str, text_b: str) -> pd.DataFrame:
+    """Two 2023 reports of towns under different counties."""
+    return pd.DataFrame(
         {
             "doc_id": ["a", "b"],
             "entity": ["甲镇", "乙镇"],
             "parent": ["丙县", "丁县"],
             "report_year": [2023, 2023],
-            "text": [
-                "甲镇2023年法治政府建设报告\n一、主要举措\n"
-                + paragraph
-                + "\n二、不足\n学习不够深入。",
-                "乙镇报告\n乙镇坚持依法行政。\n"
-                + paragraph.replace("甲镇", "乙镇").replace("12", "8").replace("60", "125")
-                + "\n",
-            ],
+            "text": [text_a, text_b],
         }
+    )
+
+
+def test_exact_offsets_of_one_planted_paragraph():
+    paragraph = (
+        "全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度，"
+        "甲镇全年开展执法检查60次，办理行政处罚案件12件。"
+    )
+    documents = _two_towns(
+        "甲镇2023年法治政府建设报告\n一、主要举措\n" + paragraph + "\n二、不足\n学习不够深入。",
+        "乙镇报告\n乙镇坚持依法行政。\n"
+        + paragraph.replace("甲镇", "乙镇").replace("12", "8").replace("60", "125")
+        + "\n",
     )
     reuse = find_reuse(documents).set_index("doc_id")
     a_start = documents["text"][0].index("全面推行")
@@ -551,21 +554,13 @@ def test_shared_template_corpus_costs_no_more_work_than_before(sample):
 def test_regression_the_mandated_heading_was_reported_as_copying():
     # two towns' only shared line was the outline's third heading: "2% … copied from …"
     heading = "三、2023年度党政主要负责人履行推进法治建设第一责任人职责，落实年度职责清单，加强法治政府建设的有关情况"
-    documents = pd.DataFrame(
-        {
-            "doc_id": ["a", "b"],
-            "entity": ["甲镇", "乙镇"],
-            "parent": ["丙县", "丁县"],
-            "report_year": [2023, 2023],
-            "text": [
-                "一、主要举措和成效\n甲镇全年开展法治宣传活动二十场，受众三千人次。\n"
-                + heading
-                + "\n镇党委书记带头学法。",
-                "一、主要举措和成效\n乙镇推行行政执法公示制度，执法案卷全部合格。\n"
-                + heading
-                + "\n镇长专题研究法治工作。",
-            ],
-        }
+    documents = _two_towns(
+        "一、主要举措和成效\n甲镇全年开展法治宣传活动二十场，受众三千人次。\n"
+        + heading
+        + "\n镇党委书记带头学法。",
+        "一、主要举措和成效\n乙镇推行行政执法公示制度，执法案卷全部合格。\n"
+        + heading
+        + "\n镇长专题研究法治工作。",
     )
     reuse = find_reuse(documents)
     assert heading in set(reuse["text"])  # found, so the test sees the rule at work
