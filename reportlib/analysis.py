@@ -10,6 +10,7 @@ valid values.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 from reportlib.counts import count_keywords
 from reportlib.errors import ParameterError
 from reportlib.keyness import KEYNESS_COLUMNS, keyness
-from reportlib.labels import label
+from reportlib.labels import LABELS, label, number, percent
 from reportlib.measure_tables import report_measures
 from reportlib.parameters import as_list, as_year
 from reportlib.places import name_stems
@@ -30,23 +31,41 @@ from reportlib.store import open_generation
 __all__ = [
     "PART_NAMES",
     "Tables",
+    "busiest_level",
     "changes_since",
     "closest_matches",
+    "comparable",
+    "copied_passages",
+    "describe_problem",
     "distinctive_words",
     "drop_own_names",
     "escape_frame",
     "find_data_dir",
+    "group_label",
+    "keyness_by_group",
     "load_tables",
+    "longest_series",
+    "measure_grid",
+    "measure_value",
     "measures_against_peers",
+    "measures_by_entity",
+    "mention_list",
+    "most_reused",
     "named_sources",
     "part_profile",
     "peers_of",
     "previous_report",
+    "province_coverage",
+    "rate_name",
     "report_name",
+    "reuse_matrix",
     "select_documents",
     "select_report",
     "side_by_side",
+    "source_list",
     "text_or",
+    "trend_documents",
+    "trend_lines",
 ]
 
 # The five mandated parts (《法治政府建设与责任落实督察工作规定》, 2019), as briefings name them.
@@ -203,7 +222,6 @@ def named_sources(top_sources: str, documents: pd.DataFrame) -> str:
     >>> named_sources("x1 (53)", docs)
     '友谊路街道 · 2023 年（53 字）'
     """
-    import re
 
     named = []
     for item in filter(None, (part.strip() for part in str(top_sources).split(";"))):
@@ -335,7 +353,14 @@ def select_documents(
                 closest=closest_matches(parent, documents["parent"]),
             )
         chosen = chosen[chosen["parent"] == parent]
+    levels = as_list(levels, name="levels")  # type: ignore[assignment]
     if levels:
+        unknown = [level for level in levels if level not in set(documents["level"])]
+        if unknown:
+            raise ParameterError(
+                f"no report of level {unknown[0]!r}",
+                closest=closest_matches(unknown[0], documents["level"]),
+            )
         chosen = chosen[chosen["level"].isin(list(levels))]
     if years:
         wanted = {int(year) for year in years}  # type: ignore[call-overload]
@@ -450,6 +475,13 @@ def drop_own_names(table: pd.DataFrame, report: pd.Series, *, column: str = "ter
     return table[~own.astype(bool)]
 
 
+def _significant(table: pd.DataFrame, *, max_p: float, min_count: int) -> pd.DataFrame:
+    """Over-used terms that pass the stated test: p below ``max_p`` and at least
+    ``min_count`` occurrences in the target."""
+    keep = (table["statistic"] > 0) & (table["p_value"] < max_p) & (table["n_target"] >= min_count)
+    return table[keep]
+
+
 def distinctive_words(
     counts: pd.DataFrame,
     report: pd.Series,
@@ -489,10 +521,7 @@ def distinctive_words(
         measure=measure,
         min_count=min_count,
     )
-    table = drop_own_names(table, report)
-    table = table[
-        (table["statistic"] > 0) & (table["p_value"] < max_p) & (table["n_target"] >= min_count)
-    ]
+    table = _significant(drop_own_names(table, report), max_p=max_p, min_count=min_count)
     return table.head(n).reset_index(drop=True)
 
 
@@ -618,9 +647,10 @@ def side_by_side(reuse: pd.DataFrame, documents: pd.DataFrame, *, n: int = 5) ->
     import html
 
     if reuse.empty:
-        return "<p>No shared passage.</p>"
+        return f"<p>{html.escape(label('reuse.none_shared'))}</p>"
     texts = documents.set_index("doc_id")["text"]
-    labels = documents.set_index("doc_id")
+    # long Chinese text reads left-aligned (the notebook's theme aligns cells right)
+    cell = "style='text-align:left;vertical-align:top'"
     seen: set[tuple] = set()
     rows = []
     for row in reuse.sort_values("n_chars", ascending=False).itertuples():
@@ -640,24 +670,497 @@ def side_by_side(reuse: pd.DataFrame, documents: pd.DataFrame, *, n: int = 5) ->
             else:
                 left.append(f"<mark>{a}</mark>" if a else "")
                 right.append(f"<mark>{b}</mark>" if b else "")
-
-        def label(doc_id: str) -> str:
-            entity = labels.loc[doc_id].get("entity", "") or doc_id
-            year = labels.loc[doc_id].get("report_year")
-            return html.escape(f"{entity} {'' if pd.isna(year) else int(year)}".strip())
-
+        relation = f"reuse.relation.{row.relation}"
+        detail = label(
+            "reuse.row",
+            chars=number(row.n_chars),
+            relation=label(relation) if relation in LABELS["zh"] else row.relation,
+            n=row.n_documents,
+        )
         rows.append(
-            f"<tr><td>{label(row.doc_id)}<br><small>{row.n_chars} characters · "
-            f"{html.escape(str(row.relation))} · in {row.n_documents} reports</small></td>"
-            f"<td>{''.join(left)}</td><td>{label(row.other_doc_id)}</td>"
-            f"<td>{''.join(right)}</td></tr>"
+            f"<tr><td {cell}>{html.escape(report_name(documents, row.doc_id))}<br>"
+            f"<small>{html.escape(detail)}</small></td>"
+            f"<td {cell}>{''.join(left)}</td>"
+            f"<td {cell}>{html.escape(report_name(documents, row.other_doc_id))}</td>"
+            f"<td {cell}>{''.join(right)}</td></tr>"
         )
         if len(rows) >= n:
             break
-    return (
-        "<table class='reuse'><tr><th>report</th><th>passage</th><th>other report</th>"
-        "<th>its wording</th></tr>" + "".join(rows) + "</table>"
+    head = "".join(
+        f"<th {cell}>{html.escape(label(key))}</th>"
+        for key in ("report", "reuse.passage", "reuse.other", "reuse.wording")
     )
+    # columns that wrap rather than overflow
+    return (
+        "<table class='reuse' style='table-layout:fixed;width:100%'>"
+        f"<tr>{head}</tr>" + "".join(rows) + "</table>"
+    )
+
+
+def comparable(documents: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The documents a comparison may put side by side, and a note saying which: the whole
+    reports when there are any (the page excerpts left out, and counted), else the excerpts
+    alone, said to be excerpts. Whole reports and first screens of pages are never mixed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "is_excerpt": [False, True, True]})
+    >>> kept, note = comparable(docs)
+    >>> kept["doc_id"].tolist(), note
+    (['a'], '只比较完整报告，不含 2 份网页摘录')
+    >>> comparable(docs.iloc[1:])[0]["doc_id"].tolist()
+    ['b', 'c']
+    """
+    if "is_excerpt" not in documents:
+        return documents, label("kind.all_whole")
+    excerpt = documents["is_excerpt"].astype(bool)
+    if excerpt.all():
+        return documents, label("kind.excerpts")
+    if not excerpt.any():
+        return documents, label("kind.all_whole")
+    return documents[~excerpt], label("kind.whole", n=int(excerpt.sum()))
+
+
+def rate_name(name: str, is_rate: object) -> str:
+    """A measure's name as a row label: a rate carries "（%）".
+
+    >>> rate_name("调解成功率", True), rate_name("行政复议", False)
+    ('调解成功率（%）', '行政复议')
+    """
+    return label("measure.rate", name=name) if bool(is_rate) else name
+
+
+def measure_value(value: float, is_rate: object) -> str:
+    """A measure's value for readers: a rate in percent, a count with thousands separated.
+
+    >>> measure_value(2500005.5, False), measure_value(98.46, True)
+    ('2,500,006', '98.5%')
+    """
+    return percent(value) if bool(is_rate) else number(value)
+
+
+def measures_by_entity(indicators: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Measures × entities, ready to show: each entity's value of each measure (a report's
+    largest count; the mean where an entity has several reports; rates averaged, never
+    summed), "—" where the entity's reports do not give it, and a first column saying how
+    many of the reports give the measure.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from reportlib import extract_indicators
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇", "乙镇"],
+    ...                      "text": ["受理行政复议案件1,200件。", "调解成功率98%。"]})
+    >>> measures_by_entity(extract_indicators(docs), docs).values.tolist()
+    [['1 / 2', '1,200', '—'], ['1 / 2', '—', '98%']]
+    """
+    from reportlib.measure_tables import indicator_table
+
+    table = indicator_table(indicators, documents, by=("entity",))
+    if table.empty:
+        return pd.DataFrame()
+    table = table.assign(
+        shown=[measure_value(v, r) for v, r in zip(table["mean"], table["is_rate"], strict=True)],
+        row=[rate_name(n, r) for n, r in zip(table["name"], table["is_rate"], strict=True)],
+    )
+    grid = table.pivot(index="row", columns="entity", values="shown")
+    order = [entity for entity in dict.fromkeys(documents["entity"]) if entity in grid.columns]
+    grid = grid.reindex(columns=order).fillna("—")  # entities in the order they were chosen
+    given = table.groupby("row")["n_reports"].sum()
+    grid.insert(
+        0,
+        label("03.measures.given"),
+        [
+            label("03.measures.given_of", given=given[row], total=len(documents))
+            for row in grid.index
+        ],
+    )
+    return grid.rename_axis(index=label("measure"), columns=None)
+
+
+def measure_grid(table: pd.DataFrame, *, by: str) -> pd.DataFrame:
+    """:func:`reportlib.indicator_table` grouped by ``by`` and ``report_year``, as readers
+    see it: one row per measure and group, one column per year, each cell the total over the
+    reports that give the measure (their median beside it when there are several; for a
+    rate, its mean), then how many of the group's reports of that year give it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from reportlib import extract_indicators, indicator_table
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "level": ["镇"] * 3, "report_year": [2023] * 3,
+    ...                      "text": ["受理行政复议案件1,200件。", "受理行政复议案件4件。", "无。"]})
+    >>> table = indicator_table(extract_indicators(docs), docs, by=("level", "report_year"))
+    >>> measure_grid(table, by="level").values.tolist()
+    [['1,204（中位数 602） · 2/3 份']]
+    """
+
+    def cell(row: pd.Series) -> str:
+        if row["is_rate"]:
+            value = percent(row["mean"])
+        elif row["n_reports"] > 1:
+            value = label(
+                "05.cell.median", total=number(row["total"]), median=number(row["median"])
+            )
+        else:
+            value = number(row["total"])
+        return label(
+            "05.cell.reports",
+            value=value,
+            given=row["n_reports"],
+            total=row["n_reports"] + row["n_without"],
+        )
+
+    if table.empty:
+        return pd.DataFrame()
+    shown = table.assign(
+        cell=table.apply(cell, axis=1),
+        measure_name=[
+            rate_name(n, r) for n, r in zip(table["name"], table["is_rate"], strict=True)
+        ],
+        year=table["report_year"].map(
+            lambda y: label("year.unknown") if pd.isna(y) else label("years.one", year=int(y))
+        ),
+        group=table[by].fillna("").replace("", label("none")),
+    )
+    grid = shown.pivot_table(
+        index=["measure_name", "group"], columns="year", values="cell", aggfunc="first"
+    ).fillna("—")
+    return grid.rename_axis(index=[label("measure"), group_label(by)], columns=None)
+
+
+def group_label(by: str) -> str:
+    """The Chinese name of a documents column used for grouping.
+
+    >>> group_label("level"), group_label("division_code")
+    ('层级', 'division_code')
+    """
+    key = f"group.{by}"
+    return label(key) if key in LABELS["zh"] else by
+
+
+def keyness_by_group(
+    counts: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: str = "entity",
+    n: int = 6,
+    min_count: int = 2,
+    max_p: float = 0.001,
+) -> pd.DataFrame:
+    """Each group's distinctive words against the other groups' reports: keyness (G²) of
+    the group's reports (target) against the rest of ``documents`` (reference), kept only
+    when significant (``p_value`` < ``max_p``: G² ≥ 10.83 at 0.001) and used at least
+    ``min_count`` times by the group; the place names of every report in ``documents``
+    (entity, parent, official name and their stems) never count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, term, statistic, p_value, n_target, n_reference``: at most ``n`` rows per
+        group, the strongest first. Empty when there are fewer than two groups.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇", "乙镇"], "parent": ["", ""]})
+    >>> counts = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "term": ["枫桥经验", "普法"] * 2,
+    ...                        "count": [12, 10, 0, 30]})
+    >>> keyness_by_group(counts, docs)[["group", "term"]].values.tolist()
+    [['甲镇', '枫桥经验'], ['乙镇', '普法']]
+    """
+    columns = ["group", *KEYNESS_COLUMNS]
+    named = documents[documents[by].fillna("") != ""]
+    if named[by].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    counts = counts[counts["doc_id"].isin(named["doc_id"])]
+    names: set[str] = set()
+    for _, row in named.iterrows():
+        names |= _own_names(row)
+    own = counts["term"].map(lambda t: len(t) >= 2 and any(t in name for name in names))
+    counts = counts[~own.astype(bool)]
+    parts = []
+    for group, members in named.groupby(by, sort=False):
+        target = list(members["doc_id"])
+        reference = list(named.loc[named[by] != group, "doc_id"])
+        table = keyness(
+            counts, target=target, reference=reference, measure="llr", min_count=min_count
+        )
+        table = _significant(table, max_p=max_p, min_count=min_count)
+        parts.append(table.head(n).assign(group=group))
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return found[columns].reset_index(drop=True)
+
+
+def copied_passages(reuse: pd.DataFrame, *, n_reports: int, max_share: float = 0.2) -> pd.DataFrame:
+    """The passages of a reuse table that are copying between particular reports (or within
+    one): formulae of the genre left out (:func:`reportlib.reuse.is_formula`).
+
+    >>> import pandas as pd
+    >>> reuse = pd.DataFrame({"n_documents": [2, 2], "relation": ["other"] * 2,
+    ...                       "text": ["全年办理行政复议案件12件。", "三、党政主要负责人履行推进法治建设第一责任人职责情况"]})
+    >>> copied_passages(reuse, n_reports=10)["text"].tolist()
+    ['全年办理行政复议案件12件。']
+    """
+    from reportlib.reuse import is_formula
+
+    if reuse.empty:
+        return reuse
+    internal = reuse["relation"] == "internal"
+    return reuse[internal | ~is_formula(reuse, n_reports=n_reports, max_share=max_share)]
+
+
+def reuse_matrix(
+    reuse: pd.DataFrame, documents: pd.DataFrame, *, n_reports: int, max_share: float = 0.2
+) -> pd.DataFrame:
+    """The share of each report (row) found in each other report (column) of ``documents``,
+    formulae of the genre left out (:func:`copied_passages`; ``n_reports`` is the size of the
+    corpus the shares of formulae refer to). Rows and columns are named by
+    :func:`report_name`; a report's share found in itself is 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "entity": ["甲镇", "乙镇"], "report_year": [2023] * 2,
+    ...                      "text": ["x" * 100, "y" * 200]})
+    >>> reuse = pd.DataFrame({"doc_id": ["b"], "other_doc_id": ["a"], "start": [0], "end": [50],
+    ...     "n_chars": [50], "text": ["y" * 50], "relation": ["other"], "n_documents": [2]})
+    >>> reuse_matrix(reuse, docs, n_reports=10).round(2).values.tolist()
+    [[0.0, 0.0], [0.25, 0.0]]
+    """
+    doc_ids = list(documents["doc_id"])
+    pairs = copied_passages(reuse, n_reports=n_reports, max_share=max_share)
+    pairs = pairs[
+        (pairs["relation"] != "internal")
+        & pairs["doc_id"].isin(doc_ids)
+        & pairs["other_doc_id"].isin(doc_ids)
+    ]
+    shared = pairs.groupby(["doc_id", "other_doc_id"])["n_chars"].sum()
+    n_chars = documents.set_index("doc_id")["text"].str.len().clip(lower=1)
+    matrix = pd.DataFrame(0.0, index=doc_ids, columns=doc_ids)
+    for (doc, other), chars in shared.items():
+        matrix.loc[doc, other] = min(1.0, chars / n_chars[doc])
+    names = [report_name(documents, doc_id) for doc_id in doc_ids]
+    return matrix.set_axis(names, axis=0).set_axis(names, axis=1)
+
+
+def most_reused(summary: pd.DataFrame, documents: pd.DataFrame, *, n: int = 12) -> pd.DataFrame:
+    """The (at most) ``n`` documents with the most reuse (shared with other reports plus
+    repeated within themselves; none without any), for a reuse briefing with no parent chosen.
+
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"]})
+    >>> summary = pd.DataFrame({"doc_id": ["a", "b", "c"], "boilerplate_ratio": [0.1, 0.0, 0.3],
+    ...                         "internal_ratio": [0.0, 0.0, 0.1]})
+    >>> most_reused(summary, docs, n=5)["doc_id"].tolist()
+    ['a', 'c']
+    """
+    total = summary["boilerplate_ratio"] + summary["internal_ratio"]
+    ranked = summary.assign(_total=total)
+    top = ranked[ranked["_total"] > 0].nlargest(n, "_total")["doc_id"]
+    return documents[documents["doc_id"].isin(set(top))]
+
+
+def trend_lines(trends: pd.DataFrame, *, by: str) -> pd.DataFrame:
+    """``keyword_trends`` output with a row for every year between each series' first and last
+    year: a year a series has no report gets an empty rate, so a plotted line breaks there
+    instead of joining across the gap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> trends = pd.DataFrame({"entity": ["甲镇"] * 2, "report_year": [2020, 2023],
+    ...     "term": ["普法"] * 2, "rate_per_10k": [3.0, 5.0], "n_reports": [1, 1]})
+    >>> trend_lines(trends, by="entity")["rate_per_10k"].tolist()
+    [3.0, nan, nan, 5.0]
+    """
+    rows = []
+    for (group, term), series in trends.groupby([by, "term"], sort=False):
+        years = series["report_year"].astype(int)
+        full = pd.DataFrame({"report_year": range(int(years.min()), int(years.max()) + 1)})
+        line = full.merge(series.assign(report_year=years), on="report_year", how="left")
+        rows.append(line.assign(**{by: group, "term": term}))
+    if not rows:
+        return trends.iloc[:0]
+    return pd.concat(rows, ignore_index=True)[trends.columns]
+
+
+def busiest_level(documents: pd.DataFrame, *, by: str, min_years: int) -> str:
+    """The level whose documents give the most ``by`` groups with reports in at least
+    ``min_years`` years (the most reports breaking ties): the one level a trend compares by
+    default, so a ministry, a province and a street office never share an axis.
+
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"entity": ["甲镇", "甲镇", "乙市"], "level": ["镇", "镇", "市"],
+    ...                      "report_year": [2022, 2023, 2023]})
+    >>> busiest_level(docs, by="entity", min_years=2)
+    '镇'
+    """
+    known = documents[(documents["level"].fillna("") != "") & documents["report_year"].notna()]
+    if known.empty:
+        return ""
+    spans = known.groupby(["level", by])["report_year"].nunique()
+    series = (spans >= min_years).groupby(level="level").sum()
+    sizes = known.groupby("level").size()
+    ranked = pd.DataFrame({"series": series, "reports": sizes}).fillna(0)
+    return str(ranked.sort_values(["series", "reports"], ascending=False).index[0])
+
+
+def trend_documents(
+    documents: pd.DataFrame, *, by: str = "entity", min_years: int = 2, level: str = ""
+) -> tuple[pd.DataFrame, str, str]:
+    """The reports a keyword trend compares, and two notes saying which.
+
+    Like is compared with like: whole reports, or page excerpts when no group of whole
+    reports spans ``min_years`` years (never the two mixed; the kind note says which), and
+    one level (``level``, else :func:`busiest_level`), unless the groups are the levels
+    themselves (``by="level"``). Reports without a year or a ``by`` value are left out.
+
+    Returns
+    -------
+    tuple
+        ``(documents, kind_note, level_note)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": list("abcd"), "entity": ["甲镇", "甲镇", "乙市", "乙市"],
+    ...     "level": ["镇", "镇", "市", "市"], "report_year": [2022, 2023, 2022, 2023],
+    ...     "is_excerpt": [True, True, True, False]})
+    >>> chosen, kind, level = trend_documents(docs)
+    >>> chosen["doc_id"].tolist(), kind, level
+    (['a', 'b'], '所选报告都是网页摘录（只含页面开头约 700 字）：以下只在摘录之间比较，不代表完整报告', '只比较镇一级')
+    """
+    known = documents[(documents[by].fillna("") != "") & documents["report_year"].notna()]
+    excerpt = (
+        known["is_excerpt"].astype(bool)
+        if "is_excerpt" in known
+        else pd.Series(False, index=known.index)
+    )
+
+    def spans(part: pd.DataFrame) -> bool:
+        return bool((part.groupby(by)["report_year"].nunique() >= min_years).any())
+
+    whole = known[~excerpt]
+    if spans(whole) or not excerpt.any():
+        chosen = whole
+        kind = (
+            label("kind.whole", n=int(excerpt.sum())) if excerpt.any() else label("kind.all_whole")
+        )
+    else:
+        chosen, kind = known[excerpt], label("kind.excerpts")
+    if by == "level":
+        return chosen, kind, label("04.level.all")
+    if level:
+        if level not in set(documents["level"]):
+            raise ParameterError(
+                f"no report of level {level!r}", closest=closest_matches(level, documents["level"])
+            )
+    else:
+        level = busiest_level(chosen, by=by, min_years=min_years)
+    return chosen[chosen["level"] == level], kind, label("04.level", level=level)
+
+
+def longest_series(trends: pd.DataFrame, *, by: str, n: int = 12) -> pd.DataFrame:
+    """The rows of ``trends`` for the ``n`` groups with reports in the most years (the most
+    reports breaking ties): a chart with a hundred lines shows none.
+
+    >>> import pandas as pd
+    >>> trends = pd.DataFrame({"entity": ["甲", "甲", "乙"], "report_year": [2022, 2023, 2023],
+    ...                        "n_reports": [1, 1, 3]})
+    >>> longest_series(trends, by="entity", n=1)["entity"].unique().tolist()
+    ['甲']
+    """
+    ranked = trends.groupby(by).agg(years=("report_year", "nunique"), reports=("n_reports", "sum"))
+    top = ranked.sort_values(["years", "reports"], ascending=False).head(n).index
+    return trends[trends[by].isin(top)]
+
+
+def source_list(values: pd.DataFrame, documents: pd.DataFrame, *, limit: int = 40) -> str:
+    """HTML: one folded block per measure of :func:`reportlib.report_measures` output, listing
+    the counts as written and their sentences with the report they come from, every value
+    escaped.
+
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "entity": ["甲镇"], "report_year": [2023]})
+    >>> values = pd.DataFrame({"doc_id": ["a"], "name": ["行政复议"], "surfaces": ["<b>3件"],
+    ...                        "sentences": ["受理<script>3件。"]})
+    >>> "&lt;script&gt;" in source_list(values, docs) and "<script>" not in source_list(values, docs)
+    True
+    """
+    import html
+
+    blocks = []
+    for name, group in values.groupby("name", sort=True):
+        items = "".join(
+            f"<li><b>{html.escape(str(row.surfaces))}</b> — {html.escape(str(row.sentences))} "
+            f"<i>（{html.escape(report_name(documents, row.doc_id))}）</i></li>"
+            for row in group.head(limit).itertuples()
+        )
+        more = (
+            f"<p>{html.escape(label('05.sources.more', n=len(group) - limit))}</p>"
+            if len(group) > limit
+            else ""
+        )
+        summary = html.escape(label("05.sources.summary", name=name, n=len(group)))
+        blocks.append(f"<details><summary>{summary}</summary><ul>{items}</ul>{more}</details>")
+    return "".join(blocks) or f"<p>{html.escape(label('05.sources.none'))}</p>"
+
+
+def mention_list(mentions: pd.DataFrame, documents: pd.DataFrame, *, limit: int = 60) -> str:
+    """HTML: the first ``limit`` counts linked to no measure (:func:`reportlib.unlinked_counts`)
+    in one folded block, each with its subject, sentence and report, every value escaped.
+
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "entity": ["甲镇"], "report_year": [2023]})
+    >>> mentions = pd.DataFrame({"doc_id": ["a"], "surface": ["3个"], "subject": ["<i>"],
+    ...                          "sentence": ["建成3个。"]})
+    >>> mention_list(mentions, docs).startswith("<details><summary>显示前 1 个")
+    True
+    """
+    import html
+
+    items = "".join(
+        f"<li><b>{html.escape(str(row.surface))}</b> {html.escape(str(row.subject))} — "
+        f"{html.escape(str(row.sentence))} <i>（{html.escape(report_name(documents, row.doc_id))}）</i></li>"
+        for row in mentions.head(limit).itertuples()
+    )
+    shown = html.escape(label("05.unlinked.show", n=min(len(mentions), limit)))
+    return f"<details><summary>{shown}</summary><ul>{items}</ul></details>"
+
+
+_NOT_FOUND = re.compile(r"(\w+) not found in the text$")
+_SAME_NAME = re.compile(r"(\S+): (\d+) divisions of the official list go by this name")
+
+
+def describe_problem(stage: str, message: str) -> str:
+    """A build problem (a ``problems`` row) told in the reader's language: the kinds the
+    build writes are recognised, any other is named as such (its message stays in the table).
+
+    Examples
+    --------
+    >>> describe_problem("metadata", "data/raw/a.txt: publish_date not found in the text")
+    '文中未找到发布日期'
+    >>> describe_problem("metadata", "d1.txt: 下洋镇: 3 divisions of the official list go by this name")
+    '下洋镇：官方区划中有 3 个同名单位，页面未说明是哪一个，区划代码和上级留空'
+    >>> describe_problem("read", "b.pdf: unexpected ValueError")
+    '读取：其他问题（详见构建记录）'
+    """
+    text = str(message)
+    found = _NOT_FOUND.search(text)
+    if found:
+        key = f"field.{found.group(1)}"
+        return label(
+            "problem.not_found", field=label(key) if key in LABELS["zh"] else found.group(1)
+        )
+    found = _SAME_NAME.search(text)
+    if found:
+        return label("problem.same_name", name=found.group(1).rsplit(": ", 1)[-1], n=found.group(2))
+    if "no numbered headings" in text:
+        return label("problem.no_headings")
+    key = f"stage.{stage}"
+    return f"{label(key) if key in LABELS['zh'] else stage}：{label('problem.other')}"
 
 
 def province_coverage(documents: pd.DataFrame, divisions: pd.DataFrame) -> pd.DataFrame:
@@ -667,7 +1170,7 @@ def province_coverage(documents: pd.DataFrame, divisions: pd.DataFrame) -> pd.Da
     ``towns`` and ``counties`` reporting (distinct 9- and 6-digit codes at those tiers), the
     list's ``towns_in_list`` and ``counties_in_list``, their shares, and the ``years``
     reported on. Reports without a ``division_code`` are counted in a last row
-    ``(not linked)``, so every report stands behind some row.
+    ``（未关联区划）``, so every report stands behind some row.
 
     Examples
     --------
@@ -682,14 +1185,14 @@ def province_coverage(documents: pd.DataFrame, divisions: pd.DataFrame) -> pd.Da
     ... })
     >>> table = province_coverage(documents, divisions)
     >>> table[["province", "reports", "towns", "towns_in_list", "counties"]].values.tolist()
-    [['重庆市', 3, 1, 2, 1], ['(not linked)', 1, 0, 0, 0]]
+    [['重庆市', 3, 1, 2, 1], ['（未关联区划）', 1, 0, 0, 0]]
     """
     tiers = divisions.set_index("code")["tier"]
     provinces = divisions.set_index("code")["province"]
     codes = documents["division_code"].fillna("").astype(str)
     linked = documents.assign(
         _code=codes,
-        _province=codes.map(provinces).fillna("(not linked)"),
+        _province=codes.map(provinces).fillna(label("01.province.unlinked")),
         _tier=codes.map(tiers).astype("Int64"),
     )
     in_list = divisions.groupby("province")["tier"].agg(
@@ -716,7 +1219,7 @@ def province_coverage(documents: pd.DataFrame, divisions: pd.DataFrame) -> pd.Da
     table["county_share"] = (
         table["counties"] / table["counties_in_list"].where(lambda n: n > 0)
     ).round(4)
-    unlinked = table["province"] == "(not linked)"
+    unlinked = table["province"] == label("01.province.unlinked")
     table = pd.concat([table[~unlinked].sort_values("reports", ascending=False), table[unlinked]])
     return table.reset_index(drop=True)[
         [

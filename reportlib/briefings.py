@@ -197,6 +197,12 @@ def _check_against_data(parameters: Mapping[str, object]) -> None:
             parent=parameters.get("parent") or None,  # type: ignore[arg-type]
             years=parameters.get("years") or None,  # type: ignore[arg-type]
         )
+    elif parameters.get("level") and parameters.get("group_by") != "level":
+        select_documents(
+            documents,
+            levels=[str(parameters["level"])],
+            years=parameters.get("years") or None,  # type: ignore[arg-type]
+        )
     elif parameters.get("years"):
         select_documents(documents, years=parameters["years"])  # type: ignore[arg-type]
 
@@ -271,7 +277,7 @@ def render_briefing(
         exclude_output_prompt=True,
     )
     exporter.log.setLevel("ERROR")  # "Alternative text is missing…" is not for the reader
-    title = briefing_title(path, given)
+    title = briefing_title(path, {**declared, **given})
     body, _ = exporter.from_notebook_node(document, resources={"metadata": {"name": title}})
     target = out / briefing_file_name(path, given)
     write_text(target, _in_chinese(_self_contained(body), title=title))
@@ -344,7 +350,11 @@ def briefing_title(notebook: Path, parameters: Mapping[str, object]) -> str:
         return label("title.02", entity=parameters.get("entity") or "", year=year or "最新")
     if number == "03":
         entities = parameters.get("entities") or []
-        selection = "、".join(map(str, entities)) if entities else parameters.get("parent") or ""
+        selection = (
+            "、".join(map(str, entities))
+            if entities
+            else str(parameters.get("parent") or parameters.get("level") or "")
+        )
         return label("title.03", selection=selection or "全部")
     key = f"title.{number}"
     return label(key) if key in LABELS["zh"] else label("title.other")

@@ -75,6 +75,7 @@ __all__ = [
     "REUSE_COLUMNS",
     "SUMMARY_COLUMNS",
     "find_reuse",
+    "is_formula",
     "is_outline_heading",
     "normalize_for_reuse",
     "reuse_summary",
@@ -1306,6 +1307,27 @@ def is_outline_heading(text: str) -> bool:
     return classify_heading(stripped, strong_only=True)[0] != ""
 
 
+def is_formula(reuse: pd.DataFrame, *, n_reports: int, max_share: float = 0.2) -> pd.Series:
+    """Which rows of a reuse table are formulae of the genre rather than copying between
+    particular reports: passages shared by more than ``max_share`` of the ``n_reports``
+    reports (and by more than two: a passage in two reports is a copy between them whatever
+    the corpus size), and the mandated outline's headings (:func:`is_outline_heading`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reuse = pd.DataFrame({"n_documents": [2, 40, 2],
+    ...     "text": ["全年办理行政复议案件12件。", "依法行政。", "四、下一年度主要安排"]})
+    >>> is_formula(reuse, n_reports=100).tolist()
+    [False, True, True]
+    """
+    limit = max(2.0, max_share * max(n_reports, 1))
+    genre = reuse["n_documents"] > limit
+    if "text" in reuse:
+        genre |= reuse["text"].map(is_outline_heading).astype(bool)
+    return genre.astype(bool)
+
+
 def reuse_summary(
     reuse: pd.DataFrame,
     documents: pd.DataFrame,
@@ -1348,8 +1370,6 @@ def reuse_summary(
     {'a': 0.0, 'b': 0.25}
     """
     n_reports = max(documents["doc_id"].nunique(), 1)
-    # a passage in two reports is a copy between them whatever the corpus size
-    limit = max(2.0, max_share * n_reports)
     rows = []
     grouped = dict(tuple(reuse.groupby("doc_id"))) if len(reuse) else {}
     for document in documents.itertuples(index=False):
@@ -1363,9 +1383,7 @@ def reuse_summary(
             continue
         external = own[own["relation"] != "internal"]
         # the mandated outline's headings ("三、…第一责任人职责…") are formulae, never copying
-        genre = external["n_documents"] > limit
-        if "text" in external:
-            genre |= external["text"].map(is_outline_heading).astype(bool)
+        genre = is_formula(external, n_reports=n_reports, max_share=max_share)
         formula = external[genre]
         copied = external[~genre]
         internal = own[own["relation"] == "internal"]
