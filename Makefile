@@ -28,6 +28,7 @@ briefings: $(STAMP) ## render the sample briefings from data/processed into brie
 	$(BIN)/reportlib brief 01 --out briefings
 	$(BIN)/reportlib brief 02 -p entity 友谊路街道 --out briefings
 	$(BIN)/reportlib brief 02 -p entity 永乐镇 --out briefings
+	$(BIN)/reportlib brief 03 --out briefings
 	$(BIN)/reportlib brief 03 -p parent 綦江区 --out briefings
 	$(BIN)/reportlib brief 04 --out briefings
 	$(BIN)/reportlib brief 05 --out briefings

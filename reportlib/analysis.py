@@ -269,11 +269,14 @@ def closest_matches(value: object, choices: Iterable[object], *, n: int = 5) -> 
 def select_report(
     documents: pd.DataFrame,
     *,
-    entity: str,
+    entity: str = "",
     parent: str | None = None,
     year: int | None = None,
+    doc_id: str | None = None,
 ) -> pd.Series:
-    """The report of ``entity`` (in ``parent``, if given) for ``year`` (latest if None).
+    """The report of ``entity`` (in ``parent``, if given) for ``year`` (latest if None), or
+    the report ``doc_id`` whatever the others say (a report whose entity the page does not
+    name can still be briefed on).
 
     Raises
     ------
@@ -291,7 +294,17 @@ def select_report(
     Traceback (most recent call last):
     ...
     reportlib.errors.ParameterError: no report of entity '永乐'. Closest: 永乐镇
+    >>> select_report(docs, entity="", doc_id="a")["report_year"]
+    2022
     """
+    if doc_id:
+        chosen = documents[documents["doc_id"] == doc_id]
+        if chosen.empty:
+            raise ParameterError(
+                f"no report has doc_id {doc_id!r}",
+                closest=closest_matches(doc_id, documents["doc_id"]),
+            )
+        return chosen.iloc[0]
     rows = documents[documents["entity"] == entity]
     if rows.empty:
         raise ParameterError(
@@ -536,8 +549,8 @@ def previous_report(documents: pd.DataFrame, report: pd.Series) -> pd.Series | N
     >>> previous_report(docs, docs.iloc[1])["doc_id"]
     'a'
     """
-    if pd.isna(report.get("report_year")):
-        return None
+    if pd.isna(report.get("report_year")) or not text_or(report.get("entity"), ""):
+        return None  # reports whose entity is unknown are no series
     earlier = documents[
         (documents["entity"] == report["entity"])
         & (documents["report_year"] < report["report_year"])

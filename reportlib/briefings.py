@@ -21,11 +21,15 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlib.atomic import write_text
 from reportlib.errors import ParameterError, ReportlibError
 from reportlib.parameters import coerce_parameters
 from reportlib.store import generation_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BriefingError",
@@ -171,8 +175,9 @@ def _check_parameters(
     return coerce_parameters(declared, parameters)
 
 
-def _check_against_data(parameters: Mapping[str, object]) -> None:
-    """Stop before the notebook runs when a parameter names nothing in the data."""
+def _check_against_data(parameters: Mapping[str, object]) -> pd.Series | None:
+    """Stop before the notebook runs when a parameter names nothing in the data; the report
+    a town briefing is about, when it is one."""
     import pandas as pd
 
     from reportlib.analysis import find_data_dir, select_documents, select_report
@@ -183,12 +188,14 @@ def _check_against_data(parameters: Mapping[str, object]) -> None:
         generation_dir(folder) / "documents.parquet",
         columns=["doc_id", "entity", "parent", "level", "report_year"],
     )
-    if parameters.get("entity"):
-        select_report(
+    report = None
+    if parameters.get("entity") or parameters.get("doc_id"):
+        report = select_report(
             documents,
-            entity=str(parameters["entity"]),
+            entity=str(parameters.get("entity") or ""),
             parent=parameters.get("parent") or None,  # type: ignore[arg-type]
             year=parameters.get("year"),  # type: ignore[arg-type]
+            doc_id=parameters.get("doc_id") or None,  # type: ignore[arg-type]
         )
     if parameters.get("entities") or (parameters.get("parent") and not parameters.get("entity")):
         select_documents(
@@ -205,6 +212,7 @@ def _check_against_data(parameters: Mapping[str, object]) -> None:
         )
     elif parameters.get("years"):
         select_documents(documents, years=parameters["years"])  # type: ignore[arg-type]
+    return report
 
 
 def render_briefing(
@@ -245,7 +253,7 @@ def render_briefing(
     # the notebook gets the values as read (2023年 → 2023, "甲镇,乙镇" → a list)
     declared = notebook_parameters(path)
     given = _check_parameters(declared, given, notebook=path)
-    _check_against_data({**declared, **given})
+    report = _check_against_data({**declared, **given})
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work, _quiet_stderr():
@@ -277,7 +285,10 @@ def render_briefing(
         exclude_output_prompt=True,
     )
     exporter.log.setLevel("ERROR")  # "Alternative text is missing…" is not for the reader
-    title = briefing_title(path, {**declared, **given})
+    shown = {**declared, **given}
+    if report is not None:  # the title names the report chosen, however it was chosen
+        shown |= {"entity": report["entity"] or "", "year": _year_or_none(report["report_year"])}
+    title = briefing_title(path, shown)
     body, _ = exporter.from_notebook_node(document, resources={"metadata": {"name": title}})
     target = out / briefing_file_name(path, given)
     write_text(target, _in_chinese(_self_contained(body), title=title))
@@ -347,7 +358,8 @@ def briefing_title(notebook: Path, parameters: Mapping[str, object]) -> str:
     number = notebook.stem[:2]
     if number == "02":
         year = parameters.get("year")
-        return label("title.02", entity=parameters.get("entity") or "", year=year or "最新")
+        entity = parameters.get("entity") or label("entity.unknown")
+        return label("title.02", entity=entity, year=year or "最新")
     if number == "03":
         entities = parameters.get("entities") or []
         selection = (
@@ -358,6 +370,12 @@ def briefing_title(notebook: Path, parameters: Mapping[str, object]) -> str:
         return label("title.03", selection=selection or "全部")
     key = f"title.{number}"
     return label(key) if key in LABELS["zh"] else label("title.other")
+
+
+def _year_or_none(value: object) -> int | None:
+    import pandas as pd
+
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload, arg-type]
 
 
 def _parameter_name(key: str) -> str:

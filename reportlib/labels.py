@@ -40,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "parameter.entities": "主体",
         "parameter.parent": "上级",
         "parameter.year": "年度",
+        "parameter.doc_id": "报告编号",
         "parameter.years": "年度",
         "parameter.keywords": "关键词",
         "parameter.group_by": "分组",

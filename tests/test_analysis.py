@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -115,3 +116,151 @@ def test_inputs_are_not_changed(tables):
     analysis.select_documents(tables.documents, years=[2023])
     analysis.peers_of(tables.documents, tables.documents.iloc[0])
     pd.testing.assert_frame_equal(tables.documents, before)
+
+
+# --- the briefing layer's views (issue 15) --------------------------------------------------
+
+
+def test_regression_cross_town_comparison_mixed_page_excerpts_with_whole_reports(tables):
+    # 03 with the default selection put 18 page excerpts beside the 4 whole town reports
+    towns = analysis.select_documents(tables.documents, levels=["镇"])
+    chosen, note = analysis.comparable(towns)
+    assert set(chosen["entity"]) == {"永乐镇", "周庄镇", "西大沟镇", "那吾镇"}  # seeds/README.md
+    assert note == "只比较完整报告，不含 18 份网页摘录"  # 镇: 22 reports, 18 of them excerpts
+    excerpts, note = analysis.comparable(towns[towns["is_excerpt"]])
+    assert len(excerpts) == 18 and "都是网页摘录" in note
+
+
+def test_regression_trend_lines_joined_across_missing_years():
+    trends = pd.DataFrame(
+        {
+            "entity": ["甲镇", "甲镇", "乙镇", "乙镇"],
+            "report_year": [2021, 2024, 2022, 2023],
+            "term": ["普法"] * 4,
+            "rate_per_10k": [2.0, 4.0, 1.0, 1.5],
+            "n_reports": [1, 2, 1, 1],
+        }
+    )
+    lines = analysis.trend_lines(trends, by="entity")
+    first = lines[lines["entity"] == "甲镇"].sort_values("report_year")
+    assert first["report_year"].tolist() == [2021, 2022, 2023, 2024]
+    assert first["rate_per_10k"].isna().tolist() == [False, True, True, False]
+    assert len(lines[lines["entity"] == "乙镇"]) == 2  # no gap, nothing added
+
+
+def test_regression_keyword_trends_put_a_ministry_a_province_and_a_street_office_on_one_axis(
+    tables,
+):
+    chosen, kind, level = analysis.trend_documents(tables.documents, by="entity", min_years=2)
+    assert chosen["level"].nunique() == 1, chosen["level"].unique()
+    # sample: 友谊路街道 (街道) and 司法部 (部门) each give one 3–4-year series; 街道 has more
+    # reports (16 against 7), so it is the default; no whole report spans two years
+    assert set(chosen["entity"]) >= {"友谊路街道"} and level == "只比较街道一级"
+    assert chosen["is_excerpt"].all() and "网页摘录" in kind
+    ministry, _, _ = analysis.trend_documents(tables.documents, level="部门")
+    assert set(ministry["level"]) == {"部门"}
+    with pytest.raises(ParameterError, match="level"):
+        analysis.trend_documents(tables.documents, level="乡镇")
+
+
+def test_keyness_by_group_keeps_only_significant_words_and_no_place_names():
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "entity": ["黑山镇", "关坝镇", "关坝镇"],
+            "parent": ["綦江区"] * 3,
+        }
+    )
+    counts = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "a", "a", "b", "b", "c", "c", "b"],
+            "term": [
+                "枫桥经验",
+                "黑山",
+                "学习",
+                "綦江",
+                "普法",
+                "学习",
+                "普法",
+                "学习",
+                "枫桥经验",
+            ],
+            "count": [30, 25, 40, 20, 30, 40, 30, 40, 1],
+        }
+    )
+    found = analysis.keyness_by_group(counts, documents, by="entity")
+    # 枫桥经验 30 against 1 passes G² ≥ 10.83; 学习 (used alike) never does; 黑山 and 綦江
+    # are the towns' own place names
+    assert found.loc[found["group"] == "黑山镇", "term"].tolist() == ["枫桥经验"]
+    assert "学习" not in set(found["term"]) and not {"黑山", "綦江"} & set(found["term"])
+    assert (found["statistic"] >= 10.83).all()
+    assert analysis.keyness_by_group(counts, documents.iloc[:1], by="entity").empty
+
+
+def test_regression_the_only_copying_found_was_the_mandated_third_heading():
+    heading = "三、2023年度党政主要负责人履行推进法治建设第一责任人职责,加强法治政府建设的有关情况"
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "entity": ["永乐镇", "周庄镇"],
+            "report_year": [2023, 2023],
+            "text": [heading + "甲" * 100, heading + "乙" * 100],
+        }
+    )
+    reuse = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "other_doc_id": ["b", "a"],
+            "start": [0, 0],
+            "end": [len(heading)] * 2,
+            "other_start": [0, 0],
+            "other_end": [len(heading)] * 2,
+            "n_chars": [len(heading)] * 2,
+            "text": [heading] * 2,
+            "relation": ["other"] * 2,
+            "n_documents": [2, 2],
+        }
+    )
+    assert analysis.copied_passages(reuse, n_reports=69).empty
+    matrix = analysis.reuse_matrix(reuse, documents, n_reports=69)
+    assert (matrix.to_numpy() == 0).all()
+    assert matrix.index.tolist() == ["永乐镇 · 2023 年", "周庄镇 · 2023 年"]
+    assert "共有段落" in analysis.side_by_side(reuse.iloc[:0], documents)
+
+
+def test_measure_grid_never_sums_a_rate_and_counts_the_reports_behind_each_cell():
+    from reportlib import extract_indicators, indicator_table
+
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "level": ["镇"] * 3,
+            "report_year": [2023] * 3,
+            "text": ["调解成功率98%。", "调解成功率96%。", "受理行政复议案件2,500件。"],
+        }
+    )
+    table = indicator_table(extract_indicators(documents), documents, by=("level", "report_year"))
+    grid = analysis.measure_grid(table, by="level")
+    cells = dict(zip(grid.index.get_level_values(0), grid.iloc[:, 0], strict=True))
+    assert cells["调解成功率（%）"] == "97% · 2/3 份"  # the mean, never 194%
+    assert cells["行政复议案件"] == "2,500 · 1/3 份"
+    assert grid.columns.tolist() == ["2023 年"]
+
+
+def test_describe_problem_tells_every_kind_the_sample_build_writes(tables):
+    described = [
+        analysis.describe_problem(stage, message)
+        for stage, message in zip(tables.problems["stage"], tables.problems["message"], strict=True)
+    ]
+    assert described and not any("其他问题" in text for text in described)
+    assert all(re.search("[\u4e00-\u9fff]", text) for text in described)
+
+
+def test_report_by_doc_id_when_the_page_names_no_entity(tables):
+    nameless = tables.documents[tables.documents["entity"] == ""]
+    assert len(nameless) == 1  # the sample's one report without an entity (catalog.csv: d065)
+    report = analysis.select_report(tables.documents, doc_id=nameless["doc_id"].iloc[0])
+    assert report["title"] == nameless["title"].iloc[0]
+    assert analysis.previous_report(tables.documents, report) is None
+    with pytest.raises(ParameterError, match="doc_id"):
+        analysis.select_report(tables.documents, doc_id="d06")

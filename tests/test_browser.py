@@ -105,7 +105,9 @@ def briefings(tmp_path_factory) -> list[Path]:
         ("01", {}),
         ("02", {"entity": "永乐镇"}),
         ("02", {"entity": "司法部", "year": 2023}),
-        ("03", {"parent": "綦江区"}),
+        ("02", {"doc_id": "d065"}),  # the page names no entity
+        ("03", {}),
+        ("03", {"parent": "綦江区"}),  # page excerpts only
         ("04", {}),
         ("05", {}),
         ("06", {}),
