@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportlib.errors import ParameterError
+
 __all__ = ["caption", "cjk_font_path", "set_theme", "use_cjk_font", "word_cloud"]
 
 # Families of CJK fonts found on desktops and servers, best first. SimHei is left out on purpose:
@@ -91,20 +93,36 @@ def use_cjk_font() -> str:
     return family
 
 
-def set_theme(**options) -> str:
-    """``seaborn.set_theme(**options)``, then :func:`use_cjk_font` (seaborn's theme would
-    otherwise put back a font list without Chinese glyphs). Returns the font family.
+def set_theme(*, style: str = "darkgrid", context: str = "notebook", palette: str = "deep") -> str:
+    """Seaborn's look (``style``, ``context`` and ``palette`` as ``seaborn.set_theme`` takes
+    them), then :func:`use_cjk_font` (a seaborn theme would otherwise put back a font list
+    without Chinese glyphs). Returns the font family.
+
+    The look comes from matplotlib's own copies of seaborn's styles (``seaborn-v0_8-*``), so
+    a briefing that draws no seaborn chart never imports seaborn (and scipy): a second of a
+    town briefing's five.
 
     Examples
     --------
     >>> import matplotlib
     >>> family = set_theme(style="whitegrid")
-    >>> matplotlib.rcParams["font.sans-serif"][0] == family
-    True
+    >>> matplotlib.rcParams["font.sans-serif"][0] == family, matplotlib.rcParams["axes.grid"]
+    (True, True)
     """
-    import seaborn
+    import matplotlib.pyplot as plt
 
-    seaborn.set_theme(**options)
+    names = [f"seaborn-v0_8-{name}" for name in (style, context, palette)]
+    unknown = [name for name in names if name not in plt.style.available]
+    if unknown:
+        raise ParameterError(
+            f"set_theme: no seaborn style {unknown[0].removeprefix('seaborn-v0_8-')!r}",
+            closest=[
+                name.removeprefix("seaborn-v0_8-")
+                for name in plt.style.available
+                if name.startswith("seaborn-v0_8-")
+            ],
+        )
+    plt.style.use(["default", *names])
     return use_cjk_font()
 
 
@@ -135,10 +153,14 @@ def word_cloud(
     weights = {str(term): float(value) for term, value in dict(frequencies).items() if value > 0}
     if not weights:
         raise ValueError("word_cloud needs at least one term with a positive weight")
+    # words are placed on a canvas half the size and drawn at full size: the same picture
+    # for a reader, a quarter of the placing work (0.9 s → 0.25 s for a briefing's cloud)
+    scale = 2 if min(width, height) >= 200 else 1
     cloud = WordCloud(
         font_path=str(cjk_font_path()),
-        width=width,
-        height=height,
+        width=-(-width // scale),
+        height=-(-height // scale),
+        scale=scale,
         max_words=max_words,
         background_color=background_color,
         prefer_horizontal=1.0,  # Chinese reads badly on its side
