@@ -328,9 +328,13 @@ def _quiet_stderr():
 
 
 def _drop_noise(document) -> None:
-    """Remove stderr streams (warnings, logs) and the injected-parameters cell's echo."""
+    """Remove stderr streams (warnings, logs), and the outputs of cells tagged ``check-…``:
+    they print values for the tests to read, not for the reader."""
     for cell in document.cells:
         if cell.get("cell_type") != "code":
+            continue
+        if any(str(tag).startswith("check-") for tag in cell.get("metadata", {}).get("tags", [])):
+            cell["outputs"] = []
             continue
         cell["outputs"] = [
             output

@@ -27,6 +27,9 @@ LABELS: dict[str, dict[str, str]] = {
         "peers.all": "其他全部报告",
         "peers.excerpts": "，不含 {n} 份网页摘录",
         "peers.none": "没有可比的完整报告（{n} 份网页摘录不作比较）",
+        "peers.excerpts_only": "，均为网页摘录",
+        "peers.whole_left_out": "，不含 {n} 份完整报告",
+        "peers.none_excerpts": "没有可比的网页摘录（{n} 份完整报告不与摘录比较）",
         # page titles
         "title.01": "报告库概览",
         "title.02": "{entity} {year} 年度报告简报",
@@ -70,9 +73,14 @@ LABELS: dict[str, dict[str, str]] = {
         "02.parts.all_present": "法定五部分齐全。",
         "02.excerpt.score": "—（网页摘录，不评分）",
         "02.excerpt.note": (
-            "本报告是网页摘录（{chars} 字，只含页面开头），不评价五部分是否齐全；"
-            "同类报告只计完整报告。"
+            "本报告是网页摘录（{chars} 字，只含页面开头），不评价五部分是否齐全，"
+            "也不画各部分篇幅；下面的指标和用词只与同为网页摘录的同类报告比较。"
         ),
+        "02.since.other_kind": (
+            "{year} 年报告是{then}，本报告是{now}：两者篇幅范围不同，不比较用词和指标。"
+        ),
+        "kind.name.excerpt": "网页摘录",
+        "kind.name.whole": "完整报告",
         "02.parts.missing": "缺少的部分：{parts}。",
         "02.measures": "指标与同类报告中位数",
         "02.measures.none": "本报告没有给出目录中任何指标的数值。",

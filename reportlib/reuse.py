@@ -70,6 +70,7 @@ import pandas as pd
 
 from reportlib.places import name_stems
 from reportlib.sections import classify_heading
+from reportlib.selection import previous_doc_ids
 
 __all__ = [
     "REUSE_COLUMNS",
@@ -1371,11 +1372,12 @@ def reuse_summary(
     """
     n_reports = max(documents["doc_id"].nunique(), 1)
     rows = []
+    previous_of = previous_doc_ids(documents)  # the rule briefings use too
     grouped = dict(tuple(reuse.groupby("doc_id"))) if len(reuse) else {}
     for document in documents.itertuples(index=False):
         n_chars = max(len(document.text or ""), 1)
         own = grouped.get(document.doc_id)
-        previous = _previous(documents, document)
+        previous = previous_of.get(document.doc_id)
         if own is None:
             rows.append(
                 (document.doc_id, len(document.text or ""), 0.0, 0.0, 0.0, previous, 0.0, 0, "")
@@ -1415,14 +1417,3 @@ def reuse_summary(
     for column in ("boilerplate_ratio", "formula_ratio", "internal_ratio", "previous_ratio"):
         table[column] = table[column].astype("float64").round(4)
     return table
-
-
-def _previous(documents: pd.DataFrame, document) -> str | None:
-    entity = getattr(document, "entity", "")
-    year = getattr(document, "report_year", None)
-    if not entity or year is None or pd.isna(year):
-        return None
-    earlier = documents[(documents["entity"] == entity) & (documents["report_year"] < year)]
-    if earlier.empty:
-        return None
-    return str(earlier.sort_values(["report_year", "doc_id"]).iloc[-1]["doc_id"])

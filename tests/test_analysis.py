@@ -37,14 +37,23 @@ def test_latest_report_by_default(tables):
     assert analysis.select_report(tables.documents, entity="司法部")["report_year"] == 2023
 
 
-def test_peers_are_whole_reports_and_page_excerpts_are_left_out(tables):
+def test_peers_are_reports_of_the_same_kind(tables):
+    # a whole report's peers are whole reports: 永乐镇 (芮城县, no other report there) gets the
+    # other three whole seed towns, and the 18 town pages of the catalog (full_text=no) are
+    # left out and counted
+    report = analysis.select_report(tables.documents, entity="永乐镇")
+    peers, how = analysis.peers_of(tables.documents, report)
+    assert set(peers["entity"]) == {"周庄镇", "西大沟镇", "那吾镇"}
+    assert how == "同一层级（镇），不含 18 份网页摘录"
+
+
+def test_regression_a_page_excerpt_was_measured_against_whole_reports(tables):
+    # 关坝镇 is a page excerpt (catalog: full_text=no); so are 金桥镇 and 黑山镇 under 綦江区.
+    # Its part shares, measures and words were compared with the four whole seed towns.
     report = analysis.select_report(tables.documents, entity="关坝镇")
     peers, how = analysis.peers_of(tables.documents, report)
-    # the catalog puts 金桥镇 and 黑山镇 under 綦江区 with 关坝镇, but both are page excerpts
-    # (full_text=no); the whole town reports are the four seed towns, and 17 other town
-    # pages of the catalog are excerpts
-    assert set(peers["entity"]) == {"永乐镇", "周庄镇", "西大沟镇", "那吾镇"}
-    assert how == "同一层级（镇），不含 17 份网页摘录"
+    assert set(peers["entity"]) == {"金桥镇", "黑山镇"}
+    assert how == "同一上级（綦江区），均为网页摘录"
 
 
 def test_the_excerpt_rule_agrees_with_the_catalogs_hand_labels(tables):
@@ -264,3 +273,24 @@ def test_report_by_doc_id_when_the_page_names_no_entity(tables):
     assert analysis.previous_report(tables.documents, report) is None
     with pytest.raises(ParameterError, match="doc_id"):
         analysis.select_report(tables.documents, doc_id="d06")
+
+
+def test_regression_a_peers_place_name_was_shown_as_a_distinctive_word():
+    # a town report that names its neighbour often: the neighbour's name is a peer's name,
+    # no word of the report's own (issue 15: "the report's own and its peers' place names")
+    counts = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "a", "b", "b"],
+            "term": ["古魏", "枫桥经验", "普法", "普法", "枫桥经验"],
+            "count": [25, 30, 10, 40, 1],
+        }
+    )
+    report = pd.Series({"doc_id": "a", "entity": "风陵渡镇", "parent": "芮城县"})
+    peers = pd.DataFrame({"doc_id": ["b"], "entity": ["古魏镇"], "parent": ["芮城县"]})
+    assert analysis.distinctive_words(counts, report, peers)["term"].tolist() == ["枫桥经验"]
+
+
+def test_closest_values_are_ranked_by_similarity(tables):
+    with pytest.raises(ParameterError) as caught:
+        analysis.select_report(tables.documents, entity="友谊街道")
+    assert caught.value.closest[0] == "友谊路街道"

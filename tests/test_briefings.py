@@ -53,6 +53,8 @@ def test_town_briefing_holds_its_sections_and_no_code(town_briefing):
         assert code not in page
     assert 'class="jp-CodeMirrorEditor' not in page  # a code cell's editor box (markdown stays)
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
+    # regression: the facts printed for the tests ("司法部 | 部门 | …") showed as a raw line
+    assert "司法部 | 部门" not in page
 
 
 def test_briefing_is_one_self_contained_file(town_briefing):
