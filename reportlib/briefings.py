@@ -369,7 +369,10 @@ def briefing_title(notebook: Path, parameters: Mapping[str, object]) -> str:
         selection = (
             "、".join(map(str, entities))
             if entities
-            else str(parameters.get("parent") or parameters.get("level") or "")
+            else str(
+                parameters.get("parent")
+                or (f"{parameters['level']}一级" if parameters.get("level") else "")
+            )
         )
         return label("title.03", selection=selection or "全部")
     key = f"title.{number}"
@@ -388,7 +391,11 @@ def _parameter_name(key: str) -> str:
     return LABELS["zh"].get(f"parameter.{key}", key)
 
 
-def _parameter_value(value: object) -> str:
+def _parameter_value(value: object, *, key: str = "") -> str:
+    if key == "group_by":  # a documents column: 层级, not level
+        from reportlib.markup import group_label
+
+        return group_label(str(value))
     if isinstance(value, list | tuple):
         return "、".join(map(str, value))
     return (
@@ -436,13 +443,13 @@ def write_index(out_dir: str | Path, *, entry: Mapping[str, object] | None = Non
             notebook=html.escape(str(record.get("title") or record["notebook"])),
             parameters=html.escape(
                 "，".join(
-                    f"{_parameter_name(key)} = {_parameter_value(value)}"
+                    f"{_parameter_name(key)} = {_parameter_value(value, key=key)}"
                     for key, value in record.get("parameters", {}).items()
                     if key != "data_dir"
                 )
                 or "（默认参数）"
             ),
-            date=html.escape(str(record.get("rendered_at", ""))),
+            date=html.escape(str(record.get("rendered_at", "")).replace("T", " ")),
         )
         for record in records
     )

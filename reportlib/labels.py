@@ -131,6 +131,7 @@ LABELS: dict[str, dict[str, str]] = {
         "none": "无",
         "reports": "报告数",
         "report": "报告",
+        "group.unknown": "{group}不详",
         "group.level": "层级",
         "group.parent": "上级",
         "group.entity": "主体",

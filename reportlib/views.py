@@ -328,7 +328,7 @@ def measure_grid(table: pd.DataFrame, *, by: str) -> pd.DataFrame:
         year=table["report_year"].map(
             lambda y: label("year.unknown") if pd.isna(y) else label("years.one", year=int(y))
         ),
-        group=table[by].fillna("").replace("", label("none")),
+        group=table[by].fillna("").replace("", label("group.unknown", group=group_label(by))),
     )
     grid = shown.pivot_table(
         index=["measure_name", "group"], columns="year", values="cell", aggfunc="first"

@@ -246,3 +246,21 @@ def test_short_names_find_the_suites_notebooks_from_any_folder(tmp_path, monkeyp
 
     monkeypatch.chdir(tmp_path)
     assert find_notebook("town-briefing") == ROOT / "notebooks" / "02-town-briefing.ipynb"
+
+
+def test_regression_the_index_named_a_grouping_by_its_english_column(tmp_path):
+    from reportlib.briefings import write_index
+
+    (tmp_path / "05.html").write_text("<html></html>", encoding="utf-8")
+    page = write_index(
+        tmp_path,
+        entry={
+            "file": "05.html",
+            "notebook": "05-indicator-tables",
+            "title": "指标表",
+            "parameters": {"group_by": "province", "planned": True},
+            "rendered_at": "2026-12-02T08:30:00",
+        },
+    ).read_text(encoding="utf-8")
+    assert "分组 = 省份，计划值 = 是" in page
+    assert "2026-12-02 08:30:00" in page and "province" not in page
