@@ -122,8 +122,10 @@ def test_every_briefing_loads_in_chromium_without_errors_or_overflow(briefings, 
         assert found["errors"] == [], page.name
         assert found["broken"] == 0, page.name
         assert found["scrollWidth"] <= found["innerWidth"], page.name
-        if page.name.startswith("02"):
+        if page.name.startswith("02-town-briefing__entity-永乐镇"):
             assert found["images"] >= 2, page.name  # the parts and the word cloud at least
+        elif page.name.startswith("02"):
+            assert found["images"] >= 1, page.name  # excerpts: the word cloud at least
 
 
 def test_chinese_briefings_show_no_english_words(briefings, tmp_path):
