@@ -95,8 +95,15 @@ def _place_names(reports: pd.DataFrame) -> set[str]:
 
 
 def _without_names(table: pd.DataFrame, names: set[str], *, column: str = "term") -> pd.DataFrame:
-    named = table[column].map(lambda term: len(term) >= 2 and any(term in name for name in names))
-    return table[~named.astype(bool)]
+    # every piece of two or more characters of every name, once: one set lookup per term, not
+    # a scan of all peers' names (thousands at a national level) for each of thousands of terms
+    pieces = {
+        name[start:end]
+        for name in names
+        for start in range(len(name))
+        for end in range(start + 2, len(name) + 1)
+    }
+    return table[~table[column].isin(pieces)]
 
 
 def drop_own_names(table: pd.DataFrame, report: pd.Series, *, column: str = "term") -> pd.DataFrame:
