@@ -32,8 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reportlib import documents as documents_module
-from reportlib import readers, results, store, version
-from reportlib import reuse as reuse_module
+from reportlib import readers, results, reuse_index, store, version
 from reportlib import sections as sections_module
 from reportlib.atomic import write_table
 from reportlib.cache import ResultCache, encode
@@ -190,7 +189,7 @@ def build(
                 partial, inputs, cache, use_cache=use_cache, workers=workers, limits=limits,
                 progress=progress,
             )  # fmt: skip
-            _write_reuse(partial)
+            _write_reuse(partial, workers=workers, limits=limits)
             _write_inputs(partial, inputs)
             manifest = _manifest(partial, inputs, parser, limits, counts)
             generation = store.publish(out_dir, partial, manifest)
@@ -428,17 +427,17 @@ def _write_generation(
                     extra.append(problem)
             tables = results.assemble(placed, extra_problems=extra)
             for name, table in tables.items():
-                writers.write(
-                    name, table if name == "tokens" else results.table_from_frame(table, name)
-                )
+                arrow = isinstance(table, pa.Table)
+                writers.write(name, table if arrow else results.table_from_frame(table, name))
             cache.put(new)
             if bar is not None:
                 bar.update(len(batch))
         for name, empty in _EMPTY.items():
             if name not in writers.writers:
                 writers.write(name, results.table_from_frame(empty(), name))
-        if "tokens" not in writers.writers:
-            writers.write("tokens", results.SCHEMAS["tokens"].empty_table())
+        for name in ("tokens", "sentence_keys"):
+            if name not in writers.writers:
+                writers.write(name, results.SCHEMAS[name].empty_table())
     finally:
         writers.close()
         fresh.close()
@@ -484,10 +483,8 @@ def _bar(total: int, progress: bool):
 # --- stage: reuse, across the corpus ----------------------------------------------------------
 
 
-def _write_reuse(folder: Path) -> None:
-    columns = ["doc_id", "text", "entity", "parent", "report_year"]
-    documents = pd.read_parquet(folder / "documents.parquet", columns=columns)
-    write_table(reuse_module.find_reuse(documents), folder / "reuse.parquet")
+def _write_reuse(folder: Path, *, workers: int | None, limits: Limits) -> list[dict]:
+    return reuse_index.write_reuse(folder, workers=workers, limits=limits)
 
 
 def _write_inputs(folder: Path, inputs: list[_Input]) -> None:

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from reportlib import documents as documents_module
 from reportlib import indicators as indicators_module
+from reportlib import reuse as reuse_module
 from reportlib import sections as sections_module
 from reportlib import tokens as tokens_module
 from reportlib import version
@@ -230,6 +231,9 @@ def _entry(task: FileTask, item, *, sections, indicators, tokens) -> Entry:
             for name, values in token_columns.items()
         },
     }
+    # the sentences reuse compares, as keys: which reports share one is found out of core
+    names = [row.get("entity") or "", row.get("parent") or ""]
+    entry["sentence_keys"] = reuse_module.sentence_keys(row["text"] or "", names=names).tobytes()
     return entry
 
 
@@ -253,7 +257,7 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
     """
     current = version.parser_version()
     rows, problems = [], list(extra_problems)
-    section_parts, indicator_parts, token_parts = [], [], []
+    section_parts, indicator_parts, token_parts, key_parts = [], [], [], []
     for item in placed:
         entry, doc_id, source = item.entry, item.doc_id, item.source_path
         for stage, message in entry["problems"]:
@@ -275,6 +279,7 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
         section_parts.append((doc_id, entry["sections"]))
         indicator_parts.append((doc_id, entry["indicators"]))
         token_parts.append((doc_id, entry["tokens"]))
+        key_parts.append((doc_id, entry["sentence_keys"]))
     sections = _sections_frame(section_parts)
     return {
         "documents": documents_module.documents_frame(rows),
@@ -283,7 +288,23 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
         "outline": sections_module.outline_compliance(sections),
         "indicators": _indicators_frame(indicator_parts),
         "tokens": _tokens_table(token_parts),
+        "sentence_keys": _keys_table(key_parts),
     }
+
+
+def _keys_table(parts) -> pa.Table:
+    """``doc_id, key``: each report's distinct sentence keys (:func:`reuse.sentence_keys`)."""
+    keys = [np.frombuffer(data, dtype=np.int64) for _, data in parts]
+    lengths = np.array([len(k) for k in keys], dtype=np.int64)
+    doc_ids = pa.array([doc_id for doc_id, _ in parts], pa.string())
+    indices = pa.array(np.repeat(np.arange(len(parts), dtype=np.int32), lengths))
+    return pa.table(
+        {
+            "doc_id": pa.DictionaryArray.from_arrays(indices, doc_ids),
+            "key": pa.array(np.concatenate(keys) if keys else np.array([], np.int64)),
+        },
+        schema=SCHEMAS["sentence_keys"],
+    )
 
 
 def _column(parts, name: str) -> list:
@@ -463,6 +484,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "tokens": tokens_module.TOKEN_SCHEMA,
+    "sentence_keys": pa.schema(
+        [("doc_id", pa.dictionary(pa.int32(), pa.string())), ("key", pa.int64())]
+    ),
 }
 
 

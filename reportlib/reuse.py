@@ -12,7 +12,7 @@ How passages are found:
    (`datasketch <https://ekzhu.com/datasketch/>`_), and MinHash LSH returns the sentences of
    other reports that are probably alike, without comparing every pair of reports.
 4. **Evidence**: each candidate pair is checked exactly (identical after normalising, or a
-   ``difflib`` ratio of at least ``min_similarity``), and runs of consecutive matching
+   Indel similarity, ``2 · LCS / total length``, of at least ``min_similarity``), and runs of consecutive matching
    sentences become one passage with exact offsets in both texts.
 
 A sentence found in more than ``max_documents`` reports is a formula of the genre
@@ -55,18 +55,19 @@ report, and of reports that repeat a page many times, go through them one by one
 
 from __future__ import annotations
 
-import difflib
+import hashlib
 import itertools
 import math
 import re
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance.Indel import normalized_similarity as _indel
 
 from reportlib.places import name_stems
 from reportlib.sections import classify_heading
@@ -80,6 +81,8 @@ __all__ = [
     "is_outline_heading",
     "normalize_for_reuse",
     "reuse_summary",
+    "sentence_key",
+    "sentence_keys",
 ]
 
 REUSE_COLUMNS = [
@@ -112,7 +115,7 @@ NUM_PERM = 64
 
 # Caps: each bounds the work one report can cause, far above what real reports need.
 #
-# The longest sentence of the built-in sample is 283 normalised characters. difflib's ratio
+# The longest sentence of the built-in sample is 283 normalised characters. A similarity
 # costs up to the square of a sentence's length, so a 1 MB line without sentence marks would
 # be one sentence compared in quadratic time: longer sentences are cut.
 MAX_UNIT_CHARS = 1000
@@ -135,7 +138,7 @@ ALL_PAIRS_UP_TO = 16
 # A report's distinct sentences in one LSH bucket (sentences sharing 4 MinHash values) that
 # are compared with all others there; its further ones only with the bucket's first and with
 # its own previous one. The sample has at most 3 of a report in one bucket; a report made of
-# OCR-noisy copies of one page has as many as copies, each a difflib call per pair.
+# OCR-noisy copies of one page has as many as copies, each a similarity to compute per pair.
 MAX_BUCKET_KEYS = 8
 # A chained sentence's previous occurrence is sought among itself and this many sentences most
 # like it (one repeated with OCR noise can have as many variants as copies).
@@ -148,6 +151,37 @@ MAX_CHAIN_KEYS = 8
 MAX_GAP_SENTENCES = 64
 
 _Pair = tuple[int, int, float, int]  # mine, theirs (sentence numbers), ratio, n_documents
+
+
+def sentence_key(sentence: str) -> int:
+    """A normalised sentence's key: 64 bits of BLAKE2b, the same in every process and run
+    (Python's ``hash`` is not), as a signed integer for Parquet and DuckDB.
+
+    >>> sentence_key("全面推行行政执法公示制度。") == sentence_key("全面推行行政执法公示制度。")
+    True
+    """
+    digest = hashlib.blake2b(sentence.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def sentence_keys(text: str, *, names: Sequence[str] = (), min_unit_chars: int = 10) -> np.ndarray:
+    """The distinct keys of the sentences :func:`find_reuse` compares in one report (sorted,
+    ``int64``): what a build stores per report to find, out of core, which reports share a
+    sentence and how many do.
+
+    Examples
+    --------
+    >>> text = "永乐镇开展执法检查60次。\n永乐镇开展执法检查75次。"
+    >>> keys = sentence_keys(text, names=["永乐镇"])
+    >>> len(keys), int(keys[0]) == sentence_key("@开展执法检查#次。")
+    (1, True)
+    """
+    normalized, _ = normalize_for_reuse(text, names=names)
+    keys = {
+        sentence_key(normalized[start:end])
+        for start, end in _units(normalized, min_unit_chars=min_unit_chars)
+    }
+    return np.array(sorted(keys), dtype=np.int64)
 
 
 def _names(*names: str) -> list[str]:
@@ -388,11 +422,17 @@ def _bucket_pairs(
 
 
 def _ratio(text: str, other: str, min_similarity: float) -> float | None:
-    """difflib's ratio if at least ``min_similarity`` (its cheap upper bounds first)."""
-    matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
-    if matcher.real_quick_ratio() < min_similarity or matcher.quick_ratio() < min_similarity:
-        return None
-    ratio = matcher.ratio()
+    """How alike two normalised sentences are, if at least ``min_similarity``: their Indel
+    similarity, ``2 · LCS / (len(text) + len(other))`` (rapidfuzz, in C++: a microsecond a
+    pair). It is exact where difflib's ratio is a heuristic below it (difflib's matching
+    blocks are one common subsequence, not always the longest).
+
+    >>> round(_ratio("全面推行行政执法公示制度", "全面推行行政执法公示制度。", 0.85), 3)
+    0.96
+    >>> _ratio("全面推行行政执法公示制度", "深入开展法治宣传教育活动", 0.85) is None
+    True
+    """
+    ratio = _indel(text, other, score_cutoff=min_similarity - 1e-9)
     return ratio if ratio >= min_similarity else None
 
 
@@ -404,6 +444,9 @@ def find_reuse(
     min_similarity: float = 0.85,
     threshold: float = 0.5,
     max_documents: int = 200,
+    max_sources: int | None = 20,
+    only: Collection[str] | None = None,
+    corpus_counts: Mapping[int, int] | None = None,
 ) -> pd.DataFrame:
     """Passages each report shares with another report or repeats within itself.
 
@@ -420,12 +463,27 @@ def find_reuse(
     min_unit_chars
         Sentences shorter than this (after normalising) are not compared on their own.
     min_similarity
-        How alike two sentences must be (``difflib`` ratio of the normalised sentences) to
-        count as one copied from the other; identical ones always count.
+        How alike two sentences must be (Indel similarity of the normalised sentences,
+        ``2 · LCS / total length``) to count as one copied from the other; identical ones
+        always count.
     threshold
         MinHash LSH's Jaccard threshold for candidates (lower finds more, checks more).
     max_documents
         A sentence found in more reports than this is a formula: counted, never paired.
+    max_sources
+        Each report's passages are kept against at most this many other reports: its own
+        reports of other years first, then those sharing the most sentences with it (ties:
+        the first in ``documents``). Many towns copying one county template would otherwise
+        give every pair of them its passages, a table that grows with the square of the
+        towns. ``n_documents`` still counts every report. None keeps every source.
+    only
+        Report the passages of these doc_ids only (the other reports are compared with
+        them, not with each other where it can be avoided).
+    corpus_counts
+        How many reports of a larger corpus hold each sentence, by :func:`sentence_key`
+        (:func:`sentence_counts` of the corpus). Given, ``documents`` may be a part of that
+        corpus (the build compares a batch of reports with those sharing their sentences):
+        formulae and ``n_documents`` are then those of the whole corpus, not of the part.
 
     Returns
     -------
@@ -486,6 +544,13 @@ def find_reuse(
     similar = _similar_keys(key_texts, homes, threshold=threshold, min_similarity=min_similarity)
     keys_of_doc = [text.keys for text in prepared]
     occurrences = _Occurrences.of(keys_of_doc, len(key_texts), similar)
+    if corpus_counts is not None:
+        known = np.fromiter(
+            (corpus_counts.get(sentence_key(text), 0) for text in key_texts),
+            dtype=np.int64,
+            count=len(key_texts),
+        )
+        occurrences.n_documents = np.maximum(occurrences.n_documents, known)
     places = _places(occurrences)
     sharing = _sharing(places, similar, occurrences.n_documents)
     at_once = _at_once(occurrences, places, similar, sharing, max_documents=max_documents)
@@ -495,6 +560,8 @@ def find_reuse(
     del places
     made = _at_once_pairs(occurrences, at_once, similar, sharing, max_documents=max_documents)
     del occurrences, at_once
+    focus = None if only is None else np.isin(np.asarray(doc_ids, dtype=object), list(only))
+    made, pairs = _chosen(made, pairs, focus=focus, max_sources=max_sources, entities=entities)
 
     # Bridging and cutting can change the runs only within one report, or between two where a
     # sentence was paired rank by rank (`mixed`): elsewhere every sentence is paired with every
@@ -732,7 +799,8 @@ def _sharing(
         holders = set(places[key])
         for other in others:
             holders.update(places[other])
-        sharing[key] = len(holders)
+        # counts of a larger corpus (find_reuse's corpus_counts) can exceed the holders here
+        sharing[key] = max(len(holders), max(int(n_documents[m]) for m in (key, *others)))
     return sharing
 
 
@@ -817,6 +885,56 @@ def _at_once_pairs(
         np.concatenate([n_documents, n_documents[back_too]]),
         np.concatenate([ratio, ratio[back_too]]),
     )
+
+
+def _chosen(
+    made: _Pairs,
+    pairs: dict[tuple[int, int], dict],
+    *,
+    focus: np.ndarray | None,
+    max_sources: int | None,
+    entities: Sequence[str],
+) -> tuple[_Pairs, dict[tuple[int, int], dict]]:
+    """The sentence pairs of the reports asked for (``focus``, a mask over reports) and of
+    each one's ``max_sources`` sources: its own other years, then those with the most
+    sentence pairs (ties: the lower report number). Internal pairs are always kept."""
+    n_docs = len(entities)
+    codes = made.doc * n_docs + made.other_doc
+    if pairs:
+        extra = np.array([doc * n_docs + other for doc, other in pairs], dtype=np.int64)
+        extra_counts = np.array([len(found) for found in pairs.values()], dtype=np.int64)
+    else:
+        extra, extra_counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    found, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+    everything = np.concatenate([found, extra])
+    weights = np.concatenate([counts, extra_counts])
+    code, where = np.unique(everything, return_inverse=True)
+    total = np.bincount(where, weights=weights).astype(np.int64)
+    doc, other = np.divmod(code, n_docs)
+    keep = np.ones(len(code), dtype=bool)
+    if focus is not None:
+        keep &= focus[doc]
+    if max_sources is not None:
+        entity = np.asarray([e or "" for e in entities], dtype=object)
+        own = (doc == other) | ((entity[doc] != "") & (entity[doc] == entity[other]))
+        # per report: its own first, then the most pairs, then the lower number
+        order = np.lexsort((other, -total, ~own, doc))
+        rank = np.empty(len(code), dtype=np.int64)
+        sorted_doc = doc[order]
+        starts = np.flatnonzero(np.concatenate([[True], sorted_doc[1:] != sorted_doc[:-1]]))
+        rank[order] = np.arange(len(order)) - np.repeat(
+            starts, np.diff(np.append(starts, len(order)))
+        )
+        own_count = np.bincount(doc[own], minlength=n_docs)
+        keep &= own | (rank < max_sources + own_count[doc])
+    kept_codes = code[keep]
+    if len(kept_codes) < len(code):
+        made = made.take(np.isin(found, kept_codes)[inverse])
+        kept = set(kept_codes.tolist())
+        pairs = defaultdict(
+            dict, {key: value for key, value in pairs.items() if key[0] * n_docs + key[1] in kept}
+        )
+    return made, pairs
 
 
 def _grouped_products(sizes: np.ndarray, other_sizes: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -61,7 +61,16 @@ __all__ = [
     "write_table",
 ]
 
-TABLES = ("documents", "problems", "sections", "outline", "indicators", "tokens", "reuse")
+TABLES = (
+    "documents",
+    "problems",
+    "sections",
+    "outline",
+    "indicators",
+    "tokens",
+    "sentence_keys",
+    "reuse",
+)
 CURRENT = "current"
 GENERATIONS = "generations"
 MANIFEST = "manifest.json"
