@@ -189,7 +189,13 @@ def build(
                 partial, inputs, cache, use_cache=use_cache, workers=workers, limits=limits,
                 progress=progress,
             )  # fmt: skip
-            _write_reuse(partial, workers=workers, limits=limits)
+            same_parser = previous is not None and previous.manifest.get("parser_version") == parser
+            _write_reuse(
+                partial,
+                previous=previous.path if use_cache and same_parser else None,
+                workers=workers,
+                limits=limits,
+            )
             _write_inputs(partial, inputs)
             manifest = _manifest(partial, inputs, parser, limits, counts)
             generation = store.publish(out_dir, partial, manifest)
@@ -483,8 +489,36 @@ def _bar(total: int, progress: bool):
 # --- stage: reuse, across the corpus ----------------------------------------------------------
 
 
-def _write_reuse(folder: Path, *, workers: int | None, limits: Limits) -> list[dict]:
-    return reuse_index.write_reuse(folder, workers=workers, limits=limits)
+def _write_reuse(
+    folder: Path, *, previous: Path | None, workers: int | None, limits: Limits
+) -> None:
+    """The reuse table; a batch of reports whose comparison failed becomes a problems row
+    for each of its reports (their passages are missing), not a failed build."""
+    failed = reuse_index.write_reuse(folder, previous=previous, workers=workers, limits=limits)
+    if not failed:
+        return
+    problems = pd.read_parquet(folder / "problems.parquet")
+    documents = pd.read_parquet(
+        folder / "documents.parquet", columns=["doc_id", "source_path", "sha256"]
+    )
+    shown = documents.set_index("doc_id")
+    rows = [
+        {
+            "doc_id": doc_id,
+            "source_path": shown.at[doc_id, "source_path"],
+            "stage": "reuse",
+            "message": f"{shown.at[doc_id, 'source_path']}: its passages shared with other "
+            f"reports could not be found ({item['message']}); the reuse table has none of them",
+            "sha256": shown.at[doc_id, "sha256"],
+            "reportlib_version": version.parser_version(),
+        }
+        for item in failed
+        for doc_id in item["doc_ids"]
+    ]
+    merged = pd.concat([problems, pd.DataFrame(rows)], ignore_index=True)
+    write_table(
+        results.table_from_frame(merged, "problems").to_pandas(), folder / "problems.parquet"
+    )
 
 
 def _write_inputs(folder: Path, inputs: list[_Input]) -> None:

@@ -233,7 +233,8 @@ def _entry(task: FileTask, item, *, sections, indicators, tokens) -> Entry:
     }
     # the sentences reuse compares, as keys: which reports share one is found out of core
     names = [row.get("entity") or "", row.get("parent") or ""]
-    entry["sentence_keys"] = reuse_module.sentence_keys(row["text"] or "", names=names).tobytes()
+    keys, lengths = reuse_module.sentence_keys(row["text"] or "", names=names)
+    entry["sentence_keys"] = (keys.tobytes(), lengths.tobytes())
     return entry
 
 
@@ -293,8 +294,10 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
 
 
 def _keys_table(parts) -> pa.Table:
-    """``doc_id, key``: each report's distinct sentence keys (:func:`reuse.sentence_keys`)."""
-    keys = [np.frombuffer(data, dtype=np.int64) for _, data in parts]
+    """``doc_id, key, n_chars``: each report's distinct sentence keys and their lengths
+    (:func:`reuse.sentence_keys`)."""
+    keys = [np.frombuffer(data[0], dtype=np.int64) for _, data in parts]
+    lengths_of = [np.frombuffer(data[1], dtype=np.int32) for _, data in parts]
     lengths = np.array([len(k) for k in keys], dtype=np.int64)
     doc_ids = pa.array([doc_id for doc_id, _ in parts], pa.string())
     indices = pa.array(np.repeat(np.arange(len(parts), dtype=np.int32), lengths))
@@ -302,6 +305,9 @@ def _keys_table(parts) -> pa.Table:
         {
             "doc_id": pa.DictionaryArray.from_arrays(indices, doc_ids),
             "key": pa.array(np.concatenate(keys) if keys else np.array([], np.int64)),
+            "n_chars": pa.array(
+                np.concatenate(lengths_of) if lengths_of else np.array([], np.int32)
+            ),
         },
         schema=SCHEMAS["sentence_keys"],
     )
@@ -485,7 +491,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "tokens": tokens_module.TOKEN_SCHEMA,
     "sentence_keys": pa.schema(
-        [("doc_id", pa.dictionary(pa.int32(), pa.string())), ("key", pa.int64())]
+        [
+            ("doc_id", pa.dictionary(pa.int32(), pa.string())),
+            ("key", pa.int64()),
+            ("n_chars", pa.int32()),
+        ]
     ),
 }
 

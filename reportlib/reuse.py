@@ -9,7 +9,7 @@ How passages are found:
    An index keeps every normalised character's offset in ``documents.text``.
 2. **Cut** the normalised text into sentences (at 。！？； and line ends).
 3. **Candidates**: each sentence's character 3-gram shingles go into a MinHash
-   (`datasketch <https://ekzhu.com/datasketch/>`_), and MinHash LSH returns the sentences of
+   (on arrays, with datasketch's choice of bands), and MinHash LSH returns the sentences of
    other reports that are probably alike, without comparing every pair of reports.
 4. **Evidence**: each candidate pair is checked exactly (identical after normalising, or a
    Indel similarity, ``2 · LCS / total length``, of at least ``min_similarity``), and runs of consecutive matching
@@ -55,11 +55,11 @@ report, and of reports that repeat a page many times, go through them one by one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
 import re
-import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -164,24 +164,27 @@ def sentence_key(sentence: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def sentence_keys(text: str, *, names: Sequence[str] = (), min_unit_chars: int = 10) -> np.ndarray:
+def sentence_keys(
+    text: str, *, names: Sequence[str] = (), min_unit_chars: int = 10
+) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys of the sentences :func:`find_reuse` compares in one report (sorted,
-    ``int64``): what a build stores per report to find, out of core, which reports share a
-    sentence and how many do.
+    ``int64``) and each one's length (normalised characters, ``int32``): what a build stores
+    per report to find, out of core, which reports share sentences, how many and how much.
 
     Examples
     --------
-    >>> text = "永乐镇开展执法检查60次。\n永乐镇开展执法检查75次。"
-    >>> keys = sentence_keys(text, names=["永乐镇"])
-    >>> len(keys), int(keys[0]) == sentence_key("@开展执法检查#次。")
-    (1, True)
+    >>> text = "永乐镇全面开展行政执法检查60次。\\n永乐镇全面开展行政执法检查75次。"
+    >>> keys, lengths = sentence_keys(text, names=["永乐镇"])
+    >>> len(keys), int(keys[0]) == sentence_key("@全面开展行政执法检查#次。"), lengths.tolist()
+    (1, True, [14])
     """
     normalized, _ = normalize_for_reuse(text, names=names)
-    keys = {
-        sentence_key(normalized[start:end])
+    found = {
+        sentence_key(normalized[start:end]): end - start
         for start, end in _units(normalized, min_unit_chars=min_unit_chars)
     }
-    return np.array(sorted(keys), dtype=np.int64)
+    keys = np.array(sorted(found), dtype=np.int64)
+    return keys, np.array([found[key] for key in keys.tolist()], dtype=np.int32)
 
 
 def _names(*names: str) -> list[str]:
@@ -342,43 +345,112 @@ def _cut(normalized: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _shingles(text: str) -> list[bytes]:
-    if len(text) <= SHINGLE:
-        return [text.encode("utf-8")]
-    return [text[i : i + SHINGLE].encode("utf-8") for i in range(len(text) - SHINGLE + 1)]
+# MinHash of the 3-character shingles, on arrays: a shingle's 32-bit hash (of its three code
+# points), then NUM_PERM multiply-shift permutations of it (odd 64-bit multipliers, fixed
+# seed), the least of each over a sentence's shingles.
+_PERMUTATIONS = np.random.RandomState(1).randint(0, 2**63 - 1, size=(2, NUM_PERM), dtype=np.int64)
+_MULTIPLIERS = (_PERMUTATIONS[0].astype(np.uint64) << np.uint64(1)) | np.uint64(1)
+_OFFSETS = _PERMUTATIONS[1].astype(np.uint64)
+_CHUNK_SHINGLES = 1 << 16  # shingles permuted at a time: bounds the working arrays (32 MB)
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)  # fast, and the same in every process (unlike hash())
+def _mix(codes: np.ndarray) -> np.ndarray:
+    """A 32-bit hash of each row of code points (murmur3's finaliser over a polynomial)."""
+    value = np.zeros(len(codes), dtype=np.uint64)
+    for column in range(codes.shape[1]):
+        value = (value * np.uint64(0x100000001B3) + codes[:, column].astype(np.uint64)) & np.uint64(
+            0xFFFFFFFFFFFFFFFF
+        )
+    value ^= value >> np.uint64(33)
+    value *= np.uint64(0xFF51AFD7ED558CCD)
+    value ^= value >> np.uint64(33)
+    value *= np.uint64(0xC4CEB9FE1A85EC53)
+    value ^= value >> np.uint64(33)
+    return value & np.uint64(0xFFFFFFFF)
 
 
 def _signatures(keys: Sequence[str]) -> np.ndarray:
-    """MinHash values of each sentence, one row each (the MinHash objects are not kept)."""
-    from datasketch import MinHash
+    """MinHash values of each sentence's character 3-grams (``uint32``, one row each); a
+    sentence of three characters or fewer is its own one shingle.
 
-    dtype = MinHash(num_perm=NUM_PERM, hashfunc=_crc32).hashvalues.dtype  # uint32 since 2.0
-    matrix = np.empty((len(keys), NUM_PERM), dtype=dtype)
-    minhashes = MinHash.generator(
-        (_shingles(key) for key in keys), num_perm=NUM_PERM, hashfunc=_crc32
+    >>> rows = _signatures(["全面推行行政执法公示制度", "全面推行行政执法公示制度", "深入开展法治宣传"])
+    >>> rows.shape, bool((rows[0] == rows[1]).all()), bool((rows[0] == rows[2]).mean() < 0.5)
+    ((3, 64), True, True)
+    """
+    matrix = np.empty((len(keys), NUM_PERM), dtype=np.uint32)
+    if not len(keys):
+        return matrix
+    lengths = np.fromiter((len(key) for key in keys), dtype=np.int64, count=len(keys))
+    codes = np.concatenate([_codes(key) for key in keys]).astype(np.uint64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    n_shingles = np.maximum(lengths - SHINGLE + 1, 1)
+    owner = np.repeat(np.arange(len(keys)), n_shingles)
+    first = np.arange(int(n_shingles.sum())) - np.repeat(
+        np.cumsum(n_shingles) - n_shingles, n_shingles
     )
-    for row, minhash in enumerate(minhashes):
-        matrix[row] = minhash.hashvalues
+    first += starts[owner]
+    # a short sentence's missing code points count as 0, and its one shingle is the whole
+    columns = np.stack(
+        [
+            np.where(
+                first + i < (starts + lengths)[owner],
+                codes[np.minimum(first + i, len(codes) - 1)],
+                0,
+            )
+            for i in range(SHINGLE)
+        ],
+        axis=1,
+    )
+    hashes = _mix(columns)
+    del columns
+    bounds = np.concatenate([[0], np.cumsum(n_shingles)])
+    for low in range(0, len(keys), 4096):  # sentences at a time, so the product stays small
+        high = min(low + 4096, len(keys))
+        segment = hashes[bounds[low] : bounds[high]]
+        best = np.full((high - low, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+        for part in range(0, len(segment), _CHUNK_SHINGLES):
+            chunk = segment[part : part + _CHUNK_SHINGLES]
+            permuted = (
+                (chunk[:, None] * _MULTIPLIERS[None, :] + _OFFSETS[None, :]) >> np.uint64(32)
+            ).astype(np.uint32)
+            rows = owner[bounds[low] + part : bounds[low] + part + len(chunk)] - low
+            starts_here = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+            reduced = np.minimum.reduceat(permuted, starts_here, axis=0)
+            np.minimum.at(best, rows[starts_here], reduced)
+        matrix[low:high] = best
     return matrix
 
 
+@functools.cache
 def _bands(threshold: float) -> list[tuple[int, int]]:
-    """The column ranges datasketch's MinHashLSH hashes together for this threshold."""
-    from datasketch import MinHashLSH
+    """Bands of ``r`` rows for this Jaccard threshold: the ``(b, r)`` with ``b · r`` at most
+    NUM_PERM that minimises the false positives and false negatives (weighted alike) of
+    MinHash LSH, as datasketch's MinHashLSH chooses them.
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    return [(band * lsh.r, (band + 1) * lsh.r) for band in range(lsh.b)]
+    >>> len(_bands(0.5)), _bands(0.5)[0]
+    (14, (0, 4))
+    """
+    grid = np.linspace(0.0, 1.0, 2001)
+    best = None
+    for b in range(1, NUM_PERM + 1):
+        for r in range(1, NUM_PERM // b + 1):
+            probability = 1 - (1 - grid**r) ** b
+            low, high = grid <= threshold, grid >= threshold
+            false_positive = np.trapezoid(probability[low], grid[low])
+            false_negative = np.trapezoid(1 - probability[high], grid[high])
+            error = 0.5 * false_positive + 0.5 * false_negative
+            if best is None or error < best[0]:
+                best = (error, b, r)
+    _, b, r = best
+    return [(band * r, (band + 1) * r) for band in range(b)]
 
 
 def _buckets(signatures: np.ndarray, bands: Sequence[tuple[int, int]]) -> Iterator[list[int]]:
     """Sentences (ascending) that share one band's values: the candidates MinHash LSH would
     return for each other."""
     for start, end in bands:
-        _, bucket = np.unique(signatures[:, start:end], axis=0, return_inverse=True)
+        band = _mix(signatures[:, start:end])
+        _, bucket = np.unique(band, return_inverse=True)
         bucket = bucket.ravel()
         shared = np.flatnonzero(np.bincount(bucket)[bucket] > 1)
         if not len(shared):

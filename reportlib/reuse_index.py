@@ -29,11 +29,12 @@ tables live.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -43,10 +44,23 @@ from reportlib.atomic import write_table
 from reportlib.limits import DEFAULT_LIMITS, Limits
 from reportlib.results import Entry, FileTask
 
-__all__ = ["BATCH_COUNTS", "COUNTS", "NEIGHBOURS", "SIGNATURES", "plan_batches", "write_reuse"]
+__all__ = [
+    "BATCH_COUNTS",
+    "COUNTS",
+    "DIRTY",
+    "GROUPS",
+    "NEIGHBOURS",
+    "SHARED",
+    "plan_batches",
+    "write_reuse",
+]
 
 MAX_BATCH_DOCUMENTS = 200  # reports of one batch (its neighbours come on top)
 MAX_BATCH_CHARS = 4_000_000
+# Two reports in different batches are compared when they share sentences of at least this
+# many characters in all: find_reuse's shortest passage (50) less what it may grow over at
+# its edges without a sentence of its own (two sentences too short to compare, under 10).
+MIN_SHARED_CHARS = 30
 _DOCUMENT_COLUMNS = ["doc_id", "text", "entity", "parent", "report_year"]
 
 # How many reports hold each sentence.
@@ -54,26 +68,65 @@ COUNTS = """
 create or replace temp table counts as
 select key, count(*) as n_documents from sentence_keys group by key
 """
-# Each report's least key among the sentences it shares with 2…max_documents reports (NULL:
-# it shares none), and its length, to cut batches.
-SIGNATURES = """
-select k.doc_id::varchar as doc_id,
-       min(k.key) filter (where c.n_documents between 2 and $max_documents) as signature
+# The sentences worth pairing: held by 2…max_documents reports (not formulae).
+SHARED = """
+create or replace temp table shared as
+select k.doc_id::varchar as doc_id, k.key, k.n_chars
 from sentence_keys k join counts c using (key)
-group by k.doc_id
-order by signature nulls last, doc_id
+where c.n_documents between 2 and $max_documents
 """
-# The reports outside each batch that share one of its sentences (formulae aside).
-NEIGHBOURS = """
-with batch_keys as (
-    select distinct b.batch, k.key
-    from sentence_keys k join batch_of b on k.doc_id = b.doc_id join counts c using (key)
-    where c.n_documents between 2 and $max_documents
+# Each report's group, so that reports copying one another fall in one batch: a first
+# signature (the least key it shares), then each sentence's most common first signature
+# among its holders, and each report's most common of those over its sentences (a town that
+# reworded the sentence whose key is least still joins its template's group). NULL: the
+# report shares no sentence. Ordered for batching.
+GROUPS = """
+with first as (select doc_id, min(key) as signature from shared group by doc_id),
+key_votes as (
+    select s.key, f.signature, count(*) as n
+    from shared s join first f using (doc_id) group by all
+),
+key_group as (
+    select key, signature as grp from key_votes
+    qualify row_number() over (partition by key order by n desc, signature) = 1
+),
+doc_votes as (
+    select s.doc_id, g.grp, count(*) as n
+    from shared s join key_group g using (key)
+    where s.doc_id in (select doc_id from dirty) group by all
+),
+doc_group as (
+    select doc_id, grp from doc_votes
+    qualify row_number() over (partition by doc_id order by n desc, grp) = 1
 )
-select distinct bk.batch, k.doc_id::varchar as doc_id
-from batch_keys bk join sentence_keys k using (key)
-anti join batch_of b on b.batch = bk.batch and b.doc_id = k.doc_id::varchar
-order by bk.batch, doc_id
+select d.doc_id, g.grp
+from dirty d left join doc_group g using (doc_id)
+order by g.grp nulls last, d.doc_id
+"""
+# The reports outside each batch worth comparing with it: for a report of the batch, another
+# report (of another batch, or not compared again) with which it shares at least
+# ``$min_shared`` characters of sentences. Only sentences held in two batches or more (or
+# outside them) are joined, so a template's copies batched together cost no pair.
+NEIGHBOURS = """
+with holders as (
+    select s.key, s.doc_id, s.n_chars, b.batch
+    from shared s left join batch_of b using (doc_id)
+),
+crossing as (
+    select key from holders group by key
+    having count(distinct coalesce(batch, -1)) > 1 or count(*) filter (batch is null) > 0
+),
+pairs as (
+    select a.batch, o.doc_id, sum(a.n_chars) as n_chars
+    from holders a semi join crossing c on c.key = a.key
+    join holders o on o.key = a.key and o.doc_id <> a.doc_id
+    where a.batch is not null and o.batch is distinct from a.batch
+    group by a.batch, a.doc_id, o.doc_id
+)
+select p.batch, p.doc_id, bool_or(p.doc_id in (select doc_id from dirty)) as dirty
+from pairs p where p.n_chars >= $min_shared
+group by p.batch, p.doc_id
+order by p.batch, p.doc_id
 """
 # The corpus-wide counts find_reuse needs for a batch: every sentence (held by two reports
 # or more) of its reports and of their neighbours.
@@ -92,6 +145,7 @@ class Batch:
     number: int
     doc_ids: list[str]
     neighbours: list[str]
+    clean: list[str] = field(default_factory=list)  # neighbours not compared again
 
 
 def plan_batches(
@@ -101,9 +155,11 @@ def plan_batches(
     max_documents: int = 200,
     max_batch_documents: int = MAX_BATCH_DOCUMENTS,
     max_batch_chars: int = MAX_BATCH_CHARS,
+    min_shared: int = MIN_SHARED_CHARS,
 ) -> list[Batch]:
-    """Cut the reports of ``connection``'s ``sentence_keys`` into batches and find each
-    batch's neighbours; leaves a ``batch_of`` table (``doc_id, batch``) on the connection.
+    """Cut the reports of ``connection``'s ``dirty`` table (``doc_id``: those to compare)
+    into batches and find each batch's neighbours in ``sentence_keys``; leaves a
+    ``batch_of`` table (``doc_id, batch``) on the connection.
 
     ``lengths`` gives each report's characters (a batch holds at most ``max_batch_chars``).
 
@@ -111,24 +167,39 @@ def plan_batches(
     --------
     >>> import duckdb, pandas as pd
     >>> connection = duckdb.connect()
-    >>> keys = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "key": [1, 2, 1, 9]})
+    >>> keys = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "key": [1, 2, 1, 9],
+    ...                      "n_chars": [40, 20, 40, 40]})
     >>> _ = connection.register("sentence_keys", keys)
+    >>> _ = connection.execute("create table dirty as select distinct doc_id from sentence_keys")
     >>> batches = plan_batches(connection, lengths={"a": 10, "b": 10, "c": 10},
     ...                        max_batch_documents=1)
     >>> [(batch.doc_ids, batch.neighbours) for batch in batches]
     [(['a'], ['b']), (['b'], ['a']), (['c'], [])]
     """
     connection.execute(COUNTS)
-    ordered = connection.execute(SIGNATURES, {"max_documents": max_documents}).fetchall()
+    connection.execute(SHARED, {"max_documents": max_documents})
     batches: list[Batch] = []
     size = chars = 0
-    for doc_id, _signature in ordered:
-        length = lengths.get(doc_id, 0)
-        if not batches or size >= max_batch_documents or chars + length > max_batch_chars:
+    for _group, members in itertools.groupby(
+        connection.execute(GROUPS).fetchall(), key=lambda row: row[1]
+    ):
+        members = [doc_id for doc_id, _ in members]
+        total = sum(lengths.get(doc_id, 0) for doc_id in members)
+        if batches and (
+            size + len(members) > max_batch_documents or chars + total > max_batch_chars
+        ):
+            size = chars = 0  # a group starts a batch of its own rather than be cut
             batches.append(Batch(len(batches), [], []))
-            size = chars = 0
-        batches[-1].doc_ids.append(doc_id)
-        size, chars = size + 1, chars + length
+        for doc_id in members:
+            length = lengths.get(doc_id, 0)
+            if not batches or size >= max_batch_documents or chars + length > max_batch_chars:
+                batches.append(Batch(len(batches), [], []))
+                size = chars = 0
+            batches[-1].doc_ids.append(doc_id)
+            size, chars = size + 1, chars + length
+    batches = [batch for batch in batches if batch.doc_ids]
+    for number, batch in enumerate(batches):
+        batch.number = number
     batch_of = pa.table(
         {
             "doc_id": pa.array([d for batch in batches for d in batch.doc_ids], pa.string()),
@@ -140,10 +211,12 @@ def plan_batches(
     connection.register("batch_of_arrow", batch_of)
     connection.execute("create or replace temp table batch_of as select * from batch_of_arrow")
     connection.unregister("batch_of_arrow")
-    for number, doc_id in connection.execute(
-        NEIGHBOURS, {"max_documents": max_documents}
+    for number, doc_id, dirty in connection.execute(
+        NEIGHBOURS, {"min_shared": min_shared}
     ).fetchall():
         batches[number].neighbours.append(doc_id)
+        if not dirty:
+            batches[number].clean.append(doc_id)
     return batches
 
 
@@ -218,8 +291,14 @@ def run_batches(
         frame = table.to_pandas()
         frame = frame[frame["doc_id"].isin(wanted)].sort_values("doc_id", kind="stable")
         counts = {int(key): int(n) for key, n in spec["counts"]}
-        found = reuse.find_reuse(frame, corpus_counts=counts)
-        found = found[found["doc_id"].isin(set(spec["doc_ids"]))]
+        mine, clean = set(spec["doc_ids"]), set(spec.get("clean", ()))
+        found = reuse.find_reuse(frame, only=mine | clean, corpus_counts=counts)
+        # a report compared again keeps its own rows; an unchanged neighbour only its rows
+        # against this batch (its others are kept from the build before)
+        found = found[
+            found["doc_id"].isin(mine)
+            | (found["doc_id"].isin(clean) & found["other_doc_id"].isin(mine))
+        ]
         if len(found):
             write_table(found.reset_index(drop=True), Path(spec["out"]))
         entries.append(
@@ -238,39 +317,47 @@ def run_batches(
 
 
 def write_reuse(
-    folder: Path, *, workers: int | None = None, limits: Limits = DEFAULT_LIMITS,
+    folder: Path,
+    *,
+    previous: Path | None = None,
+    workers: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
     max_documents: int = 200,
-) -> list[dict]:  # fmt: skip
+) -> list[dict]:
     """Write ``folder/reuse.parquet`` from ``folder``'s ``sentence_keys`` and ``documents``
-    tables; returns problems rows for batches that failed (their reports' passages are
-    missing, and the rows say so)."""
-    import duckdb
+    tables; returns problems rows (``stage``, ``message``, ``doc_ids``) for batches that
+    failed, whose reports' passages are missing.
 
-    from reportlib import reuse
+    ``previous`` is the folder of the build before, by the same parser: its passages between
+    two reports that are unchanged, and whose sentences are held by as many reports as
+    before, are kept; only the others are compared again (see :data:`DIRTY`).
+    """
+
     from reportlib.workers import WorkerPool
 
     work = folder / ".reuse"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
-    connection = duckdb.connect()
+    documents = folder / "documents.parquet"
+    connection = _connect(work)
     try:
-        connection.execute(f"set temp_directory = '{_quoted(work / 'spill')}'")
-        connection.execute("set memory_limit = '512MB'")
-        connection.execute("set preserve_insertion_order = false")
-        keys_path = _quoted(folder / "sentence_keys.parquet")
-        connection.execute(
-            f"create or replace view sentence_keys as select * from read_parquet('{keys_path}')"
+        _view(connection, "sentence_keys", folder / "sentence_keys.parquet")
+        _view(connection, "documents", documents)
+        usable = previous is not None and all(
+            (previous / f"{name}.parquet").exists()
+            for name in ("sentence_keys", "documents", "reuse")
         )
-        documents = folder / "documents.parquet"
-        lengths_table = pq.read_table(documents, columns=["doc_id", "n_chars"])
-        lengths = dict(
-            zip(
-                lengths_table.column("doc_id").to_pylist(),
-                lengths_table.column("n_chars").to_pylist(),
-                strict=True,
+        if usable:
+            _view(connection, "old_keys", previous / "sentence_keys.parquet")
+            _view(connection, "old_documents", previous / "documents.parquet")
+            _view(connection, "old_reuse", previous / "reuse.parquet")
+            connection.execute(DIRTY)
+        else:
+            connection.execute(
+                "create or replace temp table dirty as "
+                "select distinct doc_id::varchar as doc_id from sentence_keys"
             )
-        )
-        del lengths_table
+        lengths = dict(connection.execute(_LENGTHS).fetchall())
         batches = plan_batches(connection, lengths=lengths, max_documents=max_documents)
         del lengths
         lows, highs = _row_groups(documents)
@@ -283,47 +370,110 @@ def write_reuse(
                 "row_groups": _groups_of([*batch.doc_ids, *batch.neighbours], lows, highs),
                 "doc_ids": batch.doc_ids,
                 "neighbours": batch.neighbours,
+                "clean": batch.clean,
                 "counts": list(counts.items()),
                 "out": os.fspath(work / f"part-{number:06d}.parquet"),
             }
             path = work / f"batch-{number:06d}.json"
             path.write_text(json.dumps(spec), "utf-8")
-            tasks.append(FileTask(os.fspath(path), f"reuse batch {number}", ""))
+            tasks.append((FileTask(os.fspath(path), f"reuse batch {number}", ""), batch))
+        if usable:
+            kept = work / "part-kept.parquet"
+            connection.execute(f"copy ({_KEPT}) to '{_quoted(kept)}' (format parquet)")
     finally:
         connection.close()
-    problems = []
     if workers == 0 or len(tasks) <= 1:
-        entries = run_batches(tasks, limits=limits)
+        entries = run_batches([task for task, _ in tasks], limits=limits)
     else:
         size = workers if workers is not None else min(os.cpu_count() or 1, len(tasks))
         entries = []
         with WorkerPool(size, limits=limits, function="reportlib.reuse_index:run_batches") as pool:
-            for _chunk, done, _payloads in pool.imap([task] for task in tasks):
+            for _chunk, done, _payloads in pool.imap([task] for task, _ in tasks):
                 entries.extend(done)
-    for task, entry in zip(tasks, entries, strict=True):
-        for stage, message in entry["problems"]:
-            problems.append({"stage": "reuse", "message": f"{message} ({stage})", "task": task})
+    problems = [
+        {"stage": "reuse", "message": message, "doc_ids": batch.doc_ids}
+        for (_, batch), entry in zip(tasks, entries, strict=True)
+        for _stage, message in entry["problems"]
+    ]
+    _merge(work, folder / "reuse.parquet")
+    shutil.rmtree(work, ignore_errors=True)
+    return problems
+
+
+# Reports to compare again: new or changed ones, and those holding a sentence whose count
+# changed (their formulae and n_documents may change). The others keep their passages with
+# one another from the build before.
+DIRTY = """
+create or replace temp table dirty as
+with new_counts as (select key, count(*) as n from sentence_keys group by key),
+     old_counts as (select key, count(*) as n from old_keys group by key),
+     changed_keys as (
+        select coalesce(a.key, b.key) as key
+        from new_counts a full outer join old_counts b on a.key = b.key
+        where a.n is distinct from b.n
+     ),
+     changed as (
+        select d.doc_id::varchar as doc_id from documents d
+        anti join old_documents o on o.doc_id::varchar = d.doc_id::varchar and o.sha256 = d.sha256
+     )
+select doc_id from changed
+union
+select distinct k.doc_id::varchar from sentence_keys k semi join changed_keys c on c.key = k.key
+"""
+# The passages kept from the build before: between two reports neither dirty nor gone.
+_KEPT = """
+with gone as (
+    select o.doc_id::varchar as doc_id from old_documents o
+    anti join documents d on d.doc_id::varchar = o.doc_id::varchar and d.sha256 = o.sha256
+), stale as (select doc_id from dirty union select doc_id from gone)
+select r.* from old_reuse r
+where r.doc_id not in (select doc_id from stale)
+  and r.other_doc_id not in (select doc_id from stale)
+"""
+_LENGTHS = "select doc_id::varchar, n_chars from documents"
+
+
+def _connect(work: Path):
+    import duckdb
+
+    connection = duckdb.connect()
+    # DuckDB spills joins, aggregates and sorts here rather than exceed the limit
+    connection.execute(f"set temp_directory = '{_quoted(work / 'spill')}'")
+    connection.execute("set memory_limit = '512MB'")
+    connection.execute("set threads = 1")
+    connection.execute("set preserve_insertion_order = false")
+    return connection
+
+
+def _view(connection, name: str, path: Path) -> None:
+    connection.execute(
+        f"create or replace view {name} as select * from read_parquet('{_quoted(path)}')"
+    )
+
+
+def _merge(work: Path, out: Path) -> None:
+    """The batches' passages (and those kept) as one table, sorted by doc_id."""
+    from reportlib import reuse
+
     parts = sorted(work.glob("part-*.parquet"))
-    out = folder / "reuse.parquet"
-    if parts:
-        connection = duckdb.connect()
-        try:
-            connection.execute(f"set temp_directory = '{_quoted(work / 'spill')}'")
-            connection.execute("set memory_limit = '512MB'")
-            listed = ", ".join(f"'{_quoted(p)}'" for p in parts)
-            connection.execute(
-                f"copy (select * from read_parquet([{listed}]) "
-                "order by doc_id, start, other_doc_id, other_start) "
-                f"to '{_quoted(out)}' (format parquet)"
-            )
-        finally:
-            connection.close()
-    else:
+    if not parts:
         import pandas as pd
 
         write_table(pd.DataFrame(columns=reuse.REUSE_COLUMNS), out)
-    shutil.rmtree(work, ignore_errors=True)
-    return problems
+        return
+    connection = _connect(work)
+    try:
+        listed = ", ".join(f"'{_quoted(p)}'" for p in parts)
+        columns = ", ".join('"' + column + '"' for column in reuse.REUSE_COLUMNS)
+        temporary = out.with_name(out.name + ".merging")
+        connection.execute(
+            f"copy (select {columns} from read_parquet([{listed}]) "
+            "order by doc_id, start, other_doc_id, other_start) "
+            f"to '{_quoted(temporary)}' (format parquet)"
+        )
+        os.replace(temporary, out)
+    finally:
+        connection.close()
 
 
 def _quoted(path: Path) -> str:
