@@ -549,8 +549,9 @@ def find_reuse(
         give every pair of them its passages, a table that grows with the square of the
         towns. ``n_documents`` still counts every report. None keeps every source.
     only
-        Report the passages of these doc_ids only (the other reports are compared with
-        them, not with each other where it can be avoided).
+        Only the passages between these doc_ids and any report (both ways): the other
+        reports are compared with them, not with one another, which costs these reports'
+        share of the work (the build compares a changed report with the unchanged ones).
     corpus_counts
         How many reports of a larger corpus hold each sentence, by :func:`sentence_key`
         (:func:`sentence_counts` of the corpus). Given, ``documents`` may be a part of that
@@ -630,10 +631,15 @@ def find_reuse(
         keys_of_doc, places, similar, sharing, at_once.tolist(), max_documents=max_documents
     )
     del places
-    made = _at_once_pairs(occurrences, at_once, similar, sharing, max_documents=max_documents)
-    del occurrences, at_once
     focus = None if only is None else np.isin(np.asarray(doc_ids, dtype=object), list(only))
-    made, pairs = _chosen(made, pairs, focus=focus, max_sources=max_sources, entities=entities)
+    made = _at_once_pairs(
+        occurrences, at_once, similar, sharing, max_documents=max_documents, focus=focus
+    )
+    del occurrences, at_once
+    # twice as many candidates as sources kept: the sources are chosen by their passages'
+    # characters once those are known (keep_sources), pairs of sentences only estimate them
+    candidates = None if max_sources is None else 2 * max_sources
+    made, pairs = _chosen(made, pairs, focus=focus, max_sources=candidates, entities=entities)
 
     # Bridging and cutting can change the runs only within one report, or between two where a
     # sentence was paired rank by rank (`mixed`): elsewhere every sentence is paired with every
@@ -706,6 +712,8 @@ def find_reuse(
     table = pd.DataFrame(rows, columns=REUSE_COLUMNS)
     if table.empty:
         return table
+    if max_sources is not None:
+        table = keep_sources(table, max_sources=max_sources)
     table = table.sort_values(["doc_id", "start", "other_doc_id", "other_start"], kind="stable")
     for column in ("start", "end", "other_start", "other_end", "n_chars", "n_documents"):
         table[column] = table[column].astype("int64")
@@ -908,21 +916,33 @@ def _at_once_pairs(
     sharing: Sequence[int],
     *,
     max_documents: int,
+    focus: np.ndarray | None = None,
 ) -> _Pairs:
     """The pairs :func:`_sentence_pairs` would make from the ``at_once`` sentences, made at
     once: each occurrence with every other occurrence of its family (itself and those like
     it), and the other way round where a member like it is paired one by one (one
-    ``at_once`` makes its own)."""
+    ``at_once`` makes its own).
+
+    With ``focus`` (a mask over reports), only pairs with a side in a focused report are
+    made: a sentence like no other pairs its focused occurrences with all of its
+    occurrences (and back), which costs the focused reports' share of the square, not all.
+    """
     by_key, first = occurrences.by_key, occurrences.first
     # groups: the occurrences of a sentence like no other against themselves (consecutive
     # in by_key), those of one like others against its family's
     alone = at_once & ~occurrences.alike
-    mine = [by_key[alone[occurrences.keys[by_key]]]]
-    theirs = [mine[0]]
-    sizes = [np.diff(first)[alone]]
-    other_sizes = [sizes[0]]
-    ratios = [np.ones(len(mine[0]))]
-    back = [np.zeros(len(mine[0]), dtype=bool)]
+    alone_places = by_key[alone[occurrences.keys[by_key]]]
+    if focus is None:
+        mine = [alone_places]
+        sizes = [np.diff(first)[alone]]
+    else:
+        mine = [alone_places[focus[occurrences.docs[alone_places]]]]
+        counts = np.bincount(occurrences.keys[mine[0]], minlength=len(first) - 1)
+        sizes = [counts[alone]]
+    theirs = [alone_places]
+    other_sizes = [np.diff(first)[alone]]
+    ratios = [np.ones(len(alone_places))]
+    back = [np.zeros(len(alone_places), dtype=bool)]
     for key in np.flatnonzero(at_once & occurrences.alike).tolist():
         mine.append(by_key[first[key] : first[key + 1]])
         sizes.append(np.array([len(mine[-1])]))
@@ -937,19 +957,24 @@ def _at_once_pairs(
         other_sizes.append(np.array([n_theirs]))
     one, other = _grouped_products(np.concatenate(sizes), np.concatenate(other_sizes))
     ratio, back_too = np.concatenate(ratios)[other], np.concatenate(back)[other]
+    from_alone = other < len(alone_places)
     one, other = np.concatenate(mine)[one], np.concatenate(theirs)[other]
     distinct = one != other  # not an occurrence with itself
-    one, other, ratio, back_too = (
+    one, other, ratio, back_too, from_alone = (
         one[distinct],
         other[distinct],
         ratio[distinct],
         back_too[distinct],
+        from_alone[distinct],
     )
-    shared = np.asarray(sharing, dtype=np.int64)
     keys, docs, numbers = occurrences.keys, occurrences.docs, occurrences.numbers
+    if focus is not None:
+        # the way back from an occurrence outside the focus, which made no pairs of its own
+        back_too |= from_alone & ~focus[docs[other]]
+    shared = np.asarray(sharing, dtype=np.int64)
     n_documents = np.minimum(shared[keys[one]], shared[keys[other]])
     one, other = np.concatenate([one, other[back_too]]), np.concatenate([other, one[back_too]])
-    return _Pairs(
+    made = _Pairs(
         docs[one],
         docs[other],
         numbers[one],
@@ -957,6 +982,37 @@ def _at_once_pairs(
         np.concatenate([n_documents, n_documents[back_too]]),
         np.concatenate([ratio, ratio[back_too]]),
     )
+    if focus is not None:
+        made = made.take(focus[made.doc] | focus[made.other_doc])
+    return made
+
+
+OWN_RELATIONS = ("internal", "same_entity_earlier_year", "same_entity_later_year")
+
+
+def keep_sources(reuse: pd.DataFrame, *, max_sources: int = 20) -> pd.DataFrame:
+    """The rows of each report against its own (``internal``, its other years) and against
+    the ``max_sources`` other reports whose passages with it hold the most characters (ties:
+    the lower ``other_doc_id``). A new DataFrame; the input is not changed. The build applies
+    the same rule in SQL (:data:`reportlib.reuse_index.KEEP_SOURCES`).
+
+    >>> rows = pd.DataFrame({"doc_id": ["a"] * 3, "other_doc_id": ["b", "c", "d"],
+    ...                      "n_chars": [60, 90, 60], "relation": ["other"] * 3})
+    >>> keep_sources(rows, max_sources=2)["other_doc_id"].tolist()
+    ['b', 'c']
+    """
+    own = reuse["relation"].isin(OWN_RELATIONS)
+    totals = (
+        reuse.loc[~own]
+        .groupby(["doc_id", "other_doc_id"], sort=False)["n_chars"]
+        .sum()
+        .reset_index()
+        .sort_values(["doc_id", "n_chars", "other_doc_id"], ascending=[True, False, True])
+    )
+    kept = totals[totals.groupby("doc_id").cumcount() < max_sources]
+    chosen = pd.MultiIndex.from_frame(kept[["doc_id", "other_doc_id"]])
+    pairs = pd.MultiIndex.from_frame(reuse[["doc_id", "other_doc_id"]])
+    return reuse[own.to_numpy() | pairs.isin(chosen)].copy()
 
 
 def _chosen(
@@ -967,8 +1023,8 @@ def _chosen(
     max_sources: int | None,
     entities: Sequence[str],
 ) -> tuple[_Pairs, dict[tuple[int, int], dict]]:
-    """The sentence pairs of the reports asked for (``focus``, a mask over reports) and of
-    each one's ``max_sources`` sources: its own other years, then those with the most
+    """The sentence pairs with a side in the reports asked for (``focus``, a mask over
+    reports), of each report's ``max_sources`` sources: its own other years, then those with the most
     sentence pairs (ties: the lower report number). Internal pairs are always kept."""
     n_docs = len(entities)
     codes = made.doc * n_docs + made.other_doc
@@ -985,7 +1041,7 @@ def _chosen(
     doc, other = np.divmod(code, n_docs)
     keep = np.ones(len(code), dtype=bool)
     if focus is not None:
-        keep &= focus[doc]
+        keep &= focus[doc] | focus[other]
     if max_sources is not None:
         entity = np.asarray([e or "" for e in entities], dtype=object)
         own = (doc == other) | ((entity[doc] != "") & (entity[doc] == entity[other]))

@@ -153,15 +153,17 @@ def plan_batches(
     *,
     lengths: dict[str, int],
     max_documents: int = 200,
-    max_batch_documents: int = MAX_BATCH_DOCUMENTS,
-    max_batch_chars: int = MAX_BATCH_CHARS,
+    max_batch_documents: int | None = None,
+    max_batch_chars: int | None = None,
     min_shared: int = MIN_SHARED_CHARS,
 ) -> list[Batch]:
     """Cut the reports of ``connection``'s ``dirty`` table (``doc_id``: those to compare)
     into batches and find each batch's neighbours in ``sentence_keys``; leaves a
     ``batch_of`` table (``doc_id, batch``) on the connection.
 
-    ``lengths`` gives each report's characters (a batch holds at most ``max_batch_chars``).
+    ``lengths`` gives each report's characters. A batch holds at most
+    ``max_batch_documents`` reports (default :data:`MAX_BATCH_DOCUMENTS`) and
+    ``max_batch_chars`` characters (:data:`MAX_BATCH_CHARS`), its neighbours aside.
 
     Examples
     --------
@@ -176,6 +178,8 @@ def plan_batches(
     >>> [(batch.doc_ids, batch.neighbours) for batch in batches]
     [(['a'], ['b']), (['b'], ['a']), (['c'], [])]
     """
+    max_batch_documents = max_batch_documents or MAX_BATCH_DOCUMENTS
+    max_batch_chars = max_batch_chars or MAX_BATCH_CHARS
     connection.execute(COUNTS)
     connection.execute(SHARED, {"max_documents": max_documents})
     batches: list[Batch] = []
@@ -292,7 +296,7 @@ def run_batches(
         frame = frame[frame["doc_id"].isin(wanted)].sort_values("doc_id", kind="stable")
         counts = {int(key): int(n) for key, n in spec["counts"]}
         mine, clean = set(spec["doc_ids"]), set(spec.get("clean", ()))
-        found = reuse.find_reuse(frame, only=mine | clean, corpus_counts=counts)
+        found = reuse.find_reuse(frame, only=mine, corpus_counts=counts)
         # a report compared again keeps its own rows; an unchanged neighbour only its rows
         # against this batch (its others are kept from the build before)
         found = found[
@@ -383,7 +387,13 @@ def write_reuse(
     finally:
         connection.close()
     if workers == 0 or len(tasks) <= 1:
-        entries = run_batches([task for task, _ in tasks], limits=limits)
+        entries = []
+        for task, _ in tasks:
+            try:
+                entries.extend(run_batches([task], limits=limits))
+            except Exception as error:
+                message = f"{type(error).__name__}: {error}"
+                entries.append({"problems": [["reuse", message]]})
     else:
         size = workers if workers is not None else min(os.cpu_count() or 1, len(tasks))
         entries = []
@@ -451,7 +461,28 @@ def _view(connection, name: str, path: Path) -> None:
     )
 
 
-def _merge(work: Path, out: Path) -> None:
+# Each report's rows against its own and its max_sources largest sources (by characters of
+# their passages; ties: the lower doc_id), as reuse.keep_sources: after an incremental build a
+# report may have gained rows against the changed reports on top of those it kept.
+KEEP_SOURCES = """
+with sources as (
+    select doc_id, other_doc_id, sum(n_chars) as n_chars from passages
+    where relation not in ('internal', 'same_entity_earlier_year', 'same_entity_later_year')
+    group by all
+), chosen as (
+    select doc_id, other_doc_id from sources
+    qualify row_number() over (partition by doc_id order by n_chars desc, other_doc_id)
+        <= $max_sources
+)
+select p.* from passages p
+where p.relation in ('internal', 'same_entity_earlier_year', 'same_entity_later_year')
+union all
+select p.* from passages p semi join chosen c using (doc_id, other_doc_id)
+where p.relation not in ('internal', 'same_entity_earlier_year', 'same_entity_later_year')
+"""
+
+
+def _merge(work: Path, out: Path, *, max_sources: int = 20) -> None:
     """The batches' passages (and those kept) as one table, sorted by doc_id."""
     from reportlib import reuse
 
@@ -467,9 +498,13 @@ def _merge(work: Path, out: Path) -> None:
         columns = ", ".join('"' + column + '"' for column in reuse.REUSE_COLUMNS)
         temporary = out.with_name(out.name + ".merging")
         connection.execute(
-            f"copy (select {columns} from read_parquet([{listed}]) "
-            "order by doc_id, start, other_doc_id, other_start) "
-            f"to '{_quoted(temporary)}' (format parquet)"
+            f"create or replace view passages as select {columns} from read_parquet([{listed}])"
+        )
+        connection.execute(
+            f"copy (select * from ({KEEP_SOURCES}) order by doc_id, start, other_doc_id, "
+            "other_start) "
+            f"to '{_quoted(temporary)}' (format parquet)",
+            {"max_sources": max_sources},
         )
         os.replace(temporary, out)
     finally:
