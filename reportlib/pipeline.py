@@ -19,8 +19,11 @@ store (:mod:`reportlib.store`) and the cache (:mod:`reportlib.cache`) say how.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +48,7 @@ __all__ = ["BuildResult", "build", "summarize"]
 
 BATCH_FILES = 2000  # files assembled and written at a time: bounds the build's memory
 BATCH_BYTES = 64 * 1024 * 1024  # … or fewer, when they are large
+BATCH_CUT = 1024  # … and a batch ends after a doc_id whose hash this divides (1 in 1,024)
 CHUNK_FILES = 64  # files a worker takes at a time (the stages after reading are vectorised)
 CHUNK_BYTES = 4 * 1024 * 1024
 
@@ -121,8 +125,7 @@ class BuildResult:
         return self._rows("tokens")
 
     def _rows(self, name: str) -> int:
-        path = self.generation / f"{name}.parquet"
-        return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+        return store.count_rows(self.generation / f"{name}.parquet")
 
 
 def build(
@@ -185,11 +188,12 @@ def build(
         cache = ResultCache(out_dir / "cache", version=parser)
         try:
             partial = store.begin_generation(out_dir)
+            same_parser = previous is not None and previous.manifest.get("parser_version") == parser
+            reusable = previous if use_cache and same_parser else None
             counts = _write_generation(
                 partial, inputs, cache, use_cache=use_cache, workers=workers, limits=limits,
-                progress=progress,
+                progress=progress, previous=reusable, key=_key_prefix(parser, limits),
             )  # fmt: skip
-            same_parser = previous is not None and previous.manifest.get("parser_version") == parser
             _write_reuse(
                 partial,
                 previous=previous.path if use_cache and same_parser else None,
@@ -299,16 +303,39 @@ def _input_shas(generation: Path) -> set[str]:
 
 
 def _batches(inputs: list[_Input]) -> Iterator[list[_Input]]:
+    """The inputs (in doc_id order) cut into batches where their doc_ids say, so that a
+    batch of unchanged files is the same batch in the next build (its table parts are then
+    linked, not written again) whatever changed elsewhere; a batch also ends at
+    ``BATCH_FILES`` files or ``BATCH_BYTES``."""
     batch: list[_Input] = []
     size = 0
     for item in inputs:
         batch.append(item)
         size += item.n_bytes
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES or _cut_after(item.doc_id):
             yield batch
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def _cut_after(doc_id: str) -> bool:
+    digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=4).digest()
+    return int.from_bytes(digest, "little") % BATCH_CUT == 0
+
+
+def _key_prefix(parser: str, limits: Limits) -> str:
+    return json.dumps([parser, _limits_record(limits)], sort_keys=True)
+
+
+def _batch_key(batch: list[_Input], prefix: str) -> str:
+    """What a batch's table parts depend on: the parser, the limits and each file's doc_id,
+    shown path and content (or why it was refused)."""
+    digest = hashlib.blake2b(prefix.encode(), digest_size=16)
+    for item in batch:
+        failure = item.failure["problems"] if item.failure else None
+        digest.update(json.dumps([item.doc_id, item.source_path, item.sha256, failure]).encode())
+    return digest.hexdigest()
 
 
 def _chunks(items: list[_Input]) -> Iterator[list[FileTask]]:
@@ -343,37 +370,53 @@ def _fresh_entries(
             yield from zip(chunk, entries, payloads, strict=True)
 
 
-class _Writers:
-    """One Parquet writer per table of the new generation, fed batch by batch."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.writers: dict[str, pq.ParquetWriter] = {}
-        self.rows: dict[str, int] = {}
-
-    def write(self, name: str, table: pa.Table) -> None:
-        writer = self.writers.get(name)
-        if writer is None:
-            writer = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema)
-            self.writers[name] = writer
-            self.rows[name] = 0
-        elif not table.schema.equals(writer.schema, check_metadata=True):
-            table = table.replace_schema_metadata(writer.schema.metadata)
-        writer.write_table(table)
-        self.rows[name] += table.num_rows
-
-    def close(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
+# The tables written per input batch, one Parquet file (a part) per batch under each table's
+# folder: <table>.parquet/part-00000.parquet …, in doc_id order.
+PER_FILE_TABLES = (
+    "documents",
+    "problems",
+    "sections",
+    "outline",
+    "indicators",
+    "tokens",
+    "sentence_keys",
+)
 
 
-_EMPTY = {
-    "documents": lambda: documents_module.documents_frame([]),
-    "problems": lambda: documents_module.problems_frame([]),
-    "sections": lambda: results.assemble([])["sections"],
-    "outline": lambda: results.assemble([])["outline"],
-    "indicators": lambda: results.assemble([])["indicators"],
-}
+def _write_part(folder: Path, name: str, tables: dict) -> dict[str, int]:
+    """Write one batch's rows of every per-file table; returns the rows of each."""
+    rows = {}
+    for table_name in PER_FILE_TABLES:
+        table = tables[table_name]
+        if not isinstance(table, pa.Table):
+            table = results.table_from_frame(table, table_name)
+        # each part has its own dictionaries (doc_id, section_id, token): bounded by a batch
+        pq.write_table(table, folder / f"{table_name}.parquet" / f"{name}.parquet")
+        rows[table_name] = table.num_rows
+    return rows
+
+
+def _link(source: Path, target: Path) -> None:
+    """A part of the build before, in the new generation: a hard link (no copy, no
+    rewrite) where the file system allows, else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _previous_parts(previous: store.Generation | None) -> dict[str, dict]:
+    """The build before's parts that can be linked, by batch key."""
+    if previous is None:
+        return {}
+    parts = {}
+    for part in previous.manifest.get("parts", []):
+        files = [
+            previous.path / f"{t}.parquet" / f"{part['name']}.parquet" for t in PER_FILE_TABLES
+        ]
+        if part.get("reusable") and all(path.is_file() for path in files):
+            parts[part["key"]] = part
+    return parts
 
 
 def _write_generation(
@@ -385,28 +428,52 @@ def _write_generation(
     workers: int | None,
     limits: Limits,
     progress: bool,
-) -> dict[str, int]:
-    """Write every per-file table of a generation; returns counts (parsed, timeouts …)."""
-    cached = cache.keys(item.sha256 for item in inputs if item.sha256) if use_cache else set()
+    previous: store.Generation | None = None,
+    key: str = "",
+) -> dict:
+    """Write every per-file table of a generation, batch by batch; a batch whose files the
+    build before had in the same places with the same content is linked from it. Returns
+    counts (parsed, timeouts, linked files) and the parts written."""
+    for table_name in PER_FILE_TABLES:
+        (folder / f"{table_name}.parquet").mkdir()
+    batches = list(_batches(inputs))
+    keys = [_batch_key(batch, key) for batch in batches]
+    old_parts = _previous_parts(previous)
+    linked = {number for number, batch_key in enumerate(keys) if batch_key in old_parts}
+    wanted = [item for n, batch in enumerate(batches) if n not in linked for item in batch]
+    cached = cache.keys(item.sha256 for item in wanted if item.sha256) if use_cache else set()
     seen: set[str] = set()
     todo = []
-    for item in inputs:
+    for item in wanted:
         if item.failure is None and item.sha256 not in cached and item.sha256 not in seen:
             todo.append(item)
             seen.add(item.sha256)
     fresh = _fresh_entries(todo, workers=workers, limits=limits)
     shared: dict[str, Entry] = {}  # entries of files whose content appears more than once
-    repeated = _repeated(inputs)
-    counts = {"parsed": len(todo), "timeouts": 0}
+    repeated = _repeated(wanted)
+    counts: dict = {"parsed": len(todo), "timeouts": 0, "linked": 0, "parts": []}
     bar = _bar(len(inputs), progress)
-    writers = _Writers(folder)
     try:
-        for batch in _batches(inputs):
+        for number, (batch, batch_key) in enumerate(zip(batches, keys, strict=True)):
+            name = f"part-{number:05d}"
+            if number in linked:
+                old = old_parts[batch_key]
+                for table_name in PER_FILE_TABLES:
+                    _link(
+                        previous.path / f"{table_name}.parquet" / f"{old['name']}.parquet",
+                        folder / f"{table_name}.parquet" / f"{name}.parquet",
+                    )
+                counts["parts"].append({**old, "name": name})
+                counts["linked"] += len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
+                continue
             stored = cache.get(
                 item.sha256 for item in batch if item.sha256 in cached and item.sha256 not in shared
             )
             new: dict[str, bytes] = {}
             placed, extra = [], []
+            timeouts = 0
             for item in batch:
                 entry = item.failure or shared.get(item.sha256) or stored.get(item.sha256)
                 if entry is None and item.sha256 in cached:
@@ -422,7 +489,7 @@ def _write_generation(
                         raise ReportlibError(f"internal error: {task.path} out of order")
                     if _cacheable(entry):
                         new[entry["sha256"]] = payload or encode(entry)
-                    counts["timeouts"] += _timed_out(entry)
+                    timeouts += _timed_out(entry)
                 if item.sha256 in repeated:
                     shared[item.sha256] = entry
                 placed.append(Placed(item.doc_id, item.source_path, entry))
@@ -431,25 +498,21 @@ def _write_generation(
                 )
                 if problem is not None:
                     extra.append(problem)
-            tables = results.assemble(placed, extra_problems=extra)
-            for name, table in tables.items():
-                arrow = isinstance(table, pa.Table)
-                writers.write(name, table if arrow else results.table_from_frame(table, name))
+            rows = _write_part(folder, name, results.assemble(placed, extra_problems=extra))
+            # a file over its time budget is tried again next time: its batch is not linked
+            counts["parts"].append(
+                {"key": batch_key, "name": name, "rows": rows, "reusable": not timeouts}
+            )
+            counts["timeouts"] += timeouts
             cache.put(new)
             if bar is not None:
                 bar.update(len(batch))
-        for name, empty in _EMPTY.items():
-            if name not in writers.writers:
-                writers.write(name, results.table_from_frame(empty(), name))
-        for name in ("tokens", "sentence_keys"):
-            if name not in writers.writers:
-                writers.write(name, results.SCHEMAS[name].empty_table())
+        if not batches:
+            _write_part(folder, "part-00000", results.assemble([]))
     finally:
-        writers.close()
         fresh.close()
         if bar is not None:
             bar.close()
-    counts.update({f"rows_{name}": n for name, n in writers.rows.items()})
     return counts
 
 
@@ -497,7 +560,6 @@ def _write_reuse(
     failed = reuse_index.write_reuse(folder, previous=previous, workers=workers, limits=limits)
     if not failed:
         return
-    problems = pd.read_parquet(folder / "problems.parquet")
     documents = pd.read_parquet(
         folder / "documents.parquet", columns=["doc_id", "source_path", "sha256"]
     )
@@ -515,10 +577,9 @@ def _write_reuse(
         for item in failed
         for doc_id in item["doc_ids"]
     ]
-    merged = pd.concat([problems, pd.DataFrame(rows)], ignore_index=True)
-    write_table(
-        results.table_from_frame(merged, "problems").to_pandas(), folder / "problems.parquet"
-    )
+    # a part of its own, so that the batches' parts stay as they were (and linkable)
+    table = results.table_from_frame(documents_module.problems_frame(rows), "problems")
+    pq.write_table(table, folder / "problems.parquet" / "part-reuse.parquet")
 
 
 def _write_inputs(folder: Path, inputs: list[_Input]) -> None:
@@ -546,12 +607,12 @@ def _limits_record(limits: Limits) -> dict:
 
 
 def _manifest(folder: Path, inputs, parser: str, limits: Limits, counts: dict) -> dict:
-    rows = {
-        name: pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows for name in store.TABLES
-    }
+    rows = {name: store.count_rows(folder / f"{name}.parquet") for name in store.TABLES}
     return {
         "tables": list(store.TABLES),
         "rows": rows,
+        "parts": counts["parts"],
+        "n_linked": counts["linked"],
         "parser_version": parser,
         "limits": _limits_record(limits),
         "n_files": len(inputs),

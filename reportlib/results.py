@@ -233,8 +233,8 @@ def _entry(task: FileTask, item, *, sections, indicators, tokens) -> Entry:
     }
     # the sentences reuse compares, as keys: which reports share one is found out of core
     names = [row.get("entity") or "", row.get("parent") or ""]
-    keys, lengths = reuse_module.sentence_keys(row["text"] or "", names=names)
-    entry["sentence_keys"] = (keys.tobytes(), lengths.tobytes())
+    keys, lengths, bands, band_lengths = reuse_module.sentence_keys(row["text"] or "", names=names)
+    entry["sentence_keys"] = tuple(a.tobytes() for a in (keys, lengths, bands, band_lengths))
     return entry
 
 
@@ -294,20 +294,28 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
 
 
 def _keys_table(parts) -> pa.Table:
-    """``doc_id, key, n_chars``: each report's distinct sentence keys and their lengths
-    (:func:`reuse.sentence_keys`)."""
-    keys = [np.frombuffer(data[0], dtype=np.int64) for _, data in parts]
-    lengths_of = [np.frombuffer(data[1], dtype=np.int32) for _, data in parts]
-    lengths = np.array([len(k) for k in keys], dtype=np.int64)
+    """``doc_id, key, n_chars, is_band``: each report's distinct sentence keys with their
+    lengths, then its distinct MinHash bands (``is_band``) with the length of the longest
+    sentence having each (:func:`reuse.sentence_keys`)."""
     doc_ids = pa.array([doc_id for doc_id, _ in parts], pa.string())
-    indices = pa.array(np.repeat(np.arange(len(parts), dtype=np.int32), lengths))
+    keys, lengths, flags, owners = [], [], [], []
+    for number, (_, data) in enumerate(parts):
+        for offset, is_band in ((0, False), (2, True)):
+            found = np.frombuffer(data[offset], dtype=np.int64)
+            keys.append(found)
+            lengths.append(np.frombuffer(data[offset + 1], dtype=np.int32))
+            flags.append(np.full(len(found), is_band))
+            owners.append(np.full(len(found), number, dtype=np.int32))
+
+    def joined(arrays, dtype):
+        return np.concatenate(arrays) if arrays else np.zeros(0, dtype)
+
     return pa.table(
         {
-            "doc_id": pa.DictionaryArray.from_arrays(indices, doc_ids),
-            "key": pa.array(np.concatenate(keys) if keys else np.array([], np.int64)),
-            "n_chars": pa.array(
-                np.concatenate(lengths_of) if lengths_of else np.array([], np.int32)
-            ),
+            "doc_id": pa.DictionaryArray.from_arrays(pa.array(joined(owners, np.int32)), doc_ids),
+            "key": pa.array(joined(keys, np.int64)),
+            "n_chars": pa.array(joined(lengths, np.int32)),
+            "is_band": pa.array(joined(flags, bool)),
         },
         schema=SCHEMAS["sentence_keys"],
     )
@@ -495,6 +503,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("doc_id", pa.dictionary(pa.int32(), pa.string())),
             ("key", pa.int64()),
             ("n_chars", pa.int32()),
+            ("is_band", pa.bool_()),
         ]
     ),
 }

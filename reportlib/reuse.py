@@ -164,27 +164,54 @@ def sentence_key(sentence: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
+# a sentence this long (normalised) can make a passage alone when copied with edits: its
+# MinHash bands are stored, so that reports sharing only such sentences are compared too
+BAND_MIN_CHARS = 30
+
+
 def sentence_keys(
-    text: str, *, names: Sequence[str] = (), min_unit_chars: int = 10
-) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys of the sentences :func:`find_reuse` compares in one report (sorted,
-    ``int64``) and each one's length (normalised characters, ``int32``): what a build stores
-    per report to find, out of core, which reports share sentences, how many and how much.
+    text: str, *, names: Sequence[str] = (), min_unit_chars: int = 10, threshold: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What a build stores of one report to find, out of core, the reports it shares
+    sentences with: the distinct keys of the sentences :func:`find_reuse` compares (sorted,
+    ``int64``) with each one's length (normalised characters, ``int32``); and the distinct
+    MinHash LSH bands (``int64``) of its sentences of at least ``BAND_MIN_CHARS``, with the
+    length of the longest sentence having each, which two reports share when they hold
+    sentences alike rather than identical.
 
     Examples
     --------
     >>> text = "永乐镇全面开展行政执法检查60次。\\n永乐镇全面开展行政执法检查75次。"
-    >>> keys, lengths = sentence_keys(text, names=["永乐镇"])
+    >>> keys, lengths, bands, band_lengths = sentence_keys(text, names=["永乐镇"])
     >>> len(keys), int(keys[0]) == sentence_key("@全面开展行政执法检查#次。"), lengths.tolist()
     (1, True, [14])
+    >>> len(bands)  # no sentence of 30 characters
+    0
     """
     normalized, _ = normalize_for_reuse(text, names=names)
-    found = {
-        sentence_key(normalized[start:end]): end - start
-        for start, end in _units(normalized, min_unit_chars=min_unit_chars)
-    }
+    found: dict[int, str] = {}
+    for start, end in _units(normalized, min_unit_chars=min_unit_chars):
+        sentence = normalized[start:end]
+        found.setdefault(sentence_key(sentence), sentence)
     keys = np.array(sorted(found), dtype=np.int64)
-    return keys, np.array([found[key] for key in keys.tolist()], dtype=np.int32)
+    sentences = [found[key] for key in keys.tolist()]
+    lengths = np.array([len(sentence) for sentence in sentences], dtype=np.int32)
+    long = [sentence for sentence in sentences if len(sentence) >= BAND_MIN_CHARS]
+    if not long:
+        return keys, lengths, np.zeros(0, np.int64), np.zeros(0, np.int32)
+    signatures = _signatures(long)
+    values = np.stack(
+        [_mix(signatures[:, start:end]) | (np.uint64(band) << np.uint64(32))
+         for band, (start, end) in enumerate(_bands(threshold))],
+        axis=1,
+    ).astype(np.int64)  # fmt: skip
+    long_lengths = np.repeat(
+        np.array([len(sentence) for sentence in long], dtype=np.int32), values.shape[1]
+    )
+    bands, inverse = np.unique(values.ravel(), return_inverse=True)
+    band_lengths = np.zeros(len(bands), dtype=np.int32)
+    np.maximum.at(band_lengths, inverse.ravel(), long_lengths)
+    return keys, lengths, bands, band_lengths
 
 
 def _names(*names: str) -> list[str]:

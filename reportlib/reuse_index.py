@@ -62,18 +62,29 @@ MAX_BATCH_CHARS = 4_000_000
 # its edges without a sentence of its own (two sentences too short to compare, under 10).
 MIN_SHARED_CHARS = 30
 _DOCUMENT_COLUMNS = ["doc_id", "text", "entity", "parent", "report_year"]
+# the reuse table's types, as DuckDB writes them (an empty table has the same)
+_REUSE_SCHEMA = pa.schema(
+    [
+        (name, pa.float64() if name == "similarity" else pa.string() if name in (
+            "doc_id", "other_doc_id", "text", "relation") else pa.int64())
+        for name in (
+            "doc_id", "other_doc_id", "start", "end", "other_start", "other_end", "n_chars",
+            "text", "relation", "n_documents", "similarity",
+        )
+    ]
+)  # fmt: skip
 
 # How many reports hold each sentence.
 COUNTS = """
 create or replace temp table counts as
-select key, count(*) as n_documents from sentence_keys group by key
+select key, count(*) as n_documents from sentence_keys where not is_band group by key
 """
 # The sentences worth pairing: held by 2…max_documents reports (not formulae).
 SHARED = """
 create or replace temp table shared as
 select k.doc_id::varchar as doc_id, k.key, k.n_chars
 from sentence_keys k join counts c using (key)
-where c.n_documents between 2 and $max_documents
+where not k.is_band and c.n_documents between 2 and $max_documents
 """
 # Each report's group, so that reports copying one another fall in one batch: a first
 # signature (the least key it shares), then each sentence's most common first signature
@@ -122,18 +133,38 @@ pairs as (
     join holders o on o.key = a.key and o.doc_id <> a.doc_id
     where a.batch is not null and o.batch is distinct from a.batch
     group by a.batch, a.doc_id, o.doc_id
+),
+-- sentences alike, not identical: a MinHash band of a long sentence (reuse.BAND_MIN_CHARS)
+-- held by 2…max_documents reports
+bands as (
+    select k.key, k.doc_id::varchar as doc_id, b.batch
+    from sentence_keys k left join batch_of b on b.doc_id = k.doc_id::varchar
+    where k.is_band and k.key in (
+        select key from sentence_keys where is_band group by key
+        having count(*) between 2 and $max_documents
+    )
+),
+alike as (
+    select distinct a.batch, o.doc_id
+    from bands a join bands o on o.key = a.key and o.doc_id <> a.doc_id
+    where a.batch is not null and o.batch is distinct from a.batch
+),
+found as (
+    select batch, doc_id from pairs where n_chars >= $min_shared
+    union
+    select batch, doc_id from alike
 )
-select p.batch, p.doc_id, bool_or(p.doc_id in (select doc_id from dirty)) as dirty
-from pairs p where p.n_chars >= $min_shared
-group by p.batch, p.doc_id
-order by p.batch, p.doc_id
+select f.batch, f.doc_id, bool_or(f.doc_id in (select doc_id from dirty)) as dirty
+from found f
+group by f.batch, f.doc_id
+order by f.batch, f.doc_id
 """
 # The corpus-wide counts find_reuse needs for a batch: every sentence (held by two reports
 # or more) of its reports and of their neighbours.
 BATCH_COUNTS = """
 select distinct m.batch, k.key, c.n_documents
 from members m join sentence_keys k on k.doc_id = m.doc_id join counts c using (key)
-where c.n_documents >= 2
+where not k.is_band and c.n_documents >= 2
 order by m.batch
 """
 
@@ -170,7 +201,7 @@ def plan_batches(
     >>> import duckdb, pandas as pd
     >>> connection = duckdb.connect()
     >>> keys = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "key": [1, 2, 1, 9],
-    ...                      "n_chars": [40, 20, 40, 40]})
+    ...                      "n_chars": [40, 20, 40, 40], "is_band": [False] * 4})
     >>> _ = connection.register("sentence_keys", keys)
     >>> _ = connection.execute("create table dirty as select distinct doc_id from sentence_keys")
     >>> batches = plan_batches(connection, lengths={"a": 10, "b": 10, "c": 10},
@@ -216,7 +247,7 @@ def plan_batches(
     connection.execute("create or replace temp table batch_of as select * from batch_of_arrow")
     connection.unregister("batch_of_arrow")
     for number, doc_id, dirty in connection.execute(
-        NEIGHBOURS, {"min_shared": min_shared}
+        NEIGHBOURS, {"min_shared": min_shared, "max_documents": max_documents}
     ).fetchall():
         batches[number].neighbours.append(doc_id)
         if not dirty:
@@ -248,29 +279,47 @@ def _batch_counts(connection, batches: list[Batch]) -> Iterator[tuple[int, dict[
         current, counts = current + 1, {}
 
 
-def _row_groups(documents: Path) -> tuple[list[str], list[str]]:
-    """Each row group's least and greatest doc_id (the build writes documents in doc_id
-    order), to read only the row groups that hold a batch's reports."""
-    metadata = pq.ParquetFile(documents).metadata
-    column = metadata.schema.to_arrow_schema().get_field_index("doc_id")
-    lows, highs = [], []
-    for index in range(metadata.num_row_groups):
-        statistics = metadata.row_group(index).column(column).statistics
-        lows.append(statistics.min if statistics is not None else "")
-        highs.append(statistics.max if statistics is not None else "\U0010ffff")
-    return lows, highs
+def _parts(documents: Path) -> tuple[list[str], list[str], list[str]]:
+    """Each part (file) of the documents table with its least and greatest doc_id (the build
+    writes documents in doc_id order), to read only the parts that hold a batch's reports."""
+    files = sorted(documents.glob("*.parquet")) if documents.is_dir() else [documents]
+    names, lows, highs = [], [], []
+    for file in files:
+        metadata = pq.ParquetFile(file).metadata
+        column = metadata.schema.to_arrow_schema().get_field_index("doc_id")
+        for index in range(metadata.num_row_groups):
+            statistics = metadata.row_group(index).column(column).statistics
+            if statistics is None or not statistics.has_min_max:
+                lows.append("")
+                highs.append("\U0010ffff")
+            else:
+                lows.append(statistics.min)
+                highs.append(statistics.max)
+            names.append(f"{os.fspath(file)}#{index}")
+    order = sorted(range(len(names)), key=lambda i: lows[i])
+    return [names[i] for i in order], [lows[i] for i in order], [highs[i] for i in order]
 
 
 def _groups_of(doc_ids: Sequence[str], lows: list[str], highs: list[str]) -> list[int]:
     groups = set()
     for doc_id in doc_ids:
         index = bisect.bisect_right(lows, doc_id) - 1
-        while index >= 0 and highs[index] >= doc_id:
-            groups.add(index)
+        while index >= 0:
+            if highs[index] >= doc_id:
+                groups.add(index)
             if lows[index] < doc_id:
                 break
             index -= 1
     return sorted(groups)
+
+
+def _read_documents(places: Sequence[str]) -> pa.Table:
+    """The row groups ``file#index`` of the documents table, as one Arrow table."""
+    tables = []
+    for place in places:
+        file, index = place.rsplit("#", 1)
+        tables.append(pq.ParquetFile(file).read_row_group(int(index), columns=_DOCUMENT_COLUMNS))
+    return pa.concat_tables(tables) if tables else pa.table({c: [] for c in _DOCUMENT_COLUMNS})
 
 
 def run_batches(
@@ -290,9 +339,7 @@ def run_batches(
             on_file(number)
         spec = json.loads(Path(task.path).read_text("utf-8"))
         wanted = set(spec["doc_ids"]) | set(spec["neighbours"])
-        file = pq.ParquetFile(spec["documents"])
-        table = file.read_row_groups(spec["row_groups"], columns=_DOCUMENT_COLUMNS)
-        frame = table.to_pandas()
+        frame = _read_documents(spec["row_groups"]).to_pandas()
         frame = frame[frame["doc_id"].isin(wanted)].sort_values("doc_id", kind="stable")
         counts = {int(key): int(n) for key, n in spec["counts"]}
         mine, clean = set(spec["doc_ids"]), set(spec.get("clean", ()))
@@ -364,14 +411,16 @@ def write_reuse(
         lengths = dict(connection.execute(_LENGTHS).fetchall())
         batches = plan_batches(connection, lengths=lengths, max_documents=max_documents)
         del lengths
-        lows, highs = _row_groups(documents)
+        places, lows, highs = _parts(documents)
         tasks = []
         for (number, counts), batch in zip(
             _batch_counts(connection, batches), batches, strict=True
         ):
             spec = {
                 "documents": os.fspath(documents),
-                "row_groups": _groups_of([*batch.doc_ids, *batch.neighbours], lows, highs),
+                "row_groups": [
+                    places[i] for i in _groups_of([*batch.doc_ids, *batch.neighbours], lows, highs)
+                ],
                 "doc_ids": batch.doc_ids,
                 "neighbours": batch.neighbours,
                 "clean": batch.clean,
@@ -415,8 +464,8 @@ def write_reuse(
 # one another from the build before.
 DIRTY = """
 create or replace temp table dirty as
-with new_counts as (select key, count(*) as n from sentence_keys group by key),
-     old_counts as (select key, count(*) as n from old_keys group by key),
+with new_counts as (select key, count(*) as n from sentence_keys where not is_band group by key),
+     old_counts as (select key, count(*) as n from old_keys where not is_band group by key),
      changed_keys as (
         select coalesce(a.key, b.key) as key
         from new_counts a full outer join old_counts b on a.key = b.key
@@ -456,9 +505,9 @@ def _connect(work: Path):
 
 
 def _view(connection, name: str, path: Path) -> None:
-    connection.execute(
-        f"create or replace view {name} as select * from read_parquet('{_quoted(path)}')"
-    )
+    from reportlib.store import parquet_source
+
+    connection.execute(f"create or replace view {name} as select * from {parquet_source(path)}")
 
 
 # Each report's rows against its own and its max_sources largest sources (by characters of
@@ -488,9 +537,7 @@ def _merge(work: Path, out: Path, *, max_sources: int = 20) -> None:
 
     parts = sorted(work.glob("part-*.parquet"))
     if not parts:
-        import pandas as pd
-
-        write_table(pd.DataFrame(columns=reuse.REUSE_COLUMNS), out)
+        pq.write_table(_REUSE_SCHEMA.empty_table(), out)
         return
     connection = _connect(work)
     try:

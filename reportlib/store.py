@@ -12,7 +12,10 @@ Layout of an output folder (``data/processed``)::
     documents.parquet -> current/documents.parquet     one stable link per table
     …
     generations/000007-20261201T141503Z/
-        documents.parquet … reuse.parquet              the tables
+        documents.parquet/part-00000.parquet …         the per-file tables: one folder each,
+        …                                              a part per batch of input files (a
+        tokens.parquet/part-00000.parquet …            part the build before had is linked)
+        reuse.parquet                                  reuse (one file)
         inputs.parquet                                 the files it was built from
         manifest.json                                  tables, row counts, parser version
         .pin                                           readers hold a shared lock on it
@@ -56,8 +59,10 @@ __all__ = [
     "Generation",
     "build_lock",
     "connect",
+    "count_rows",
     "generation_dir",
     "open_generation",
+    "parquet_source",
     "write_table",
 ]
 
@@ -216,9 +221,35 @@ def connect(out_dir: str | Path = "data/processed"):
         path = generation.table(name)
         if not path.exists():
             continue
-        quoted = str(path).replace("'", "''")
-        connection.execute(f"create view \"{name}\" as select * from read_parquet('{quoted}')")
+        connection.execute(f'create view "{name}" as select * from {parquet_source(path)}')
     return connection
+
+
+def parquet_source(path: Path) -> str:
+    """DuckDB's ``read_parquet`` of a table: a file, or a folder of parts.
+
+    >>> parquet_source(Path("/data/documents.parquet"))
+    "read_parquet('/data/documents.parquet')"
+    """
+    quoted = os.fspath(path).replace("'", "''")
+    if path.is_dir():
+        return f"read_parquet('{quoted}/*.parquet')"
+    return f"read_parquet('{quoted}')"
+
+
+def count_rows(path: Path) -> int:
+    """Rows of a table (a file, or a folder of parts) from the Parquet footers; 0 if absent.
+
+    >>> count_rows(Path("/nonexistent/documents.parquet"))
+    0
+    """
+    import pyarrow.parquet as pq
+
+    if path.is_dir():
+        return sum(
+            pq.ParquetFile(part).metadata.num_rows for part in sorted(path.glob("*.parquet"))
+        )
+    return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
 
 
 # --- one build at a time --------------------------------------------------------------------
@@ -375,6 +406,12 @@ def publish(out_dir: Path, partial: Path, manifest: dict) -> Generation:
     write_text(partial / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     (partial / PIN).touch()
     for path in partial.iterdir():
+        if path.is_dir():  # a table of parts
+            for part in path.iterdir():
+                with open(part, "rb") as stream:
+                    os.fsync(stream.fileno())
+            fsync_folder(path)
+            continue
         with open(path, "rb") as stream:
             os.fsync(stream.fileno())
     fsync_folder(partial)

@@ -52,9 +52,22 @@ def test_sentence_key_is_64_bits_of_blake2b_whatever_the_process():
         signed=True,
     )
     assert sentence_key("全面推行行政执法公示制度。") == expected
-    keys, lengths = sentence_keys("甲镇全面推行行政执法公示制度，开展检查60次。", names=["甲镇"])
+    keys, lengths, _, _ = sentence_keys(
+        "甲镇全面推行行政执法公示制度，开展检查60次。", names=["甲镇"]
+    )
     assert keys.tolist() == [sentence_key("@全面推行行政执法公示制度，开展检查#次。")]
     assert lengths.tolist() == [21]
+
+
+def test_sentences_alike_share_bands_and_unlike_ones_do_not():
+    sentence = "全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度，落实到位。"
+    *_, bands, lengths = sentence_keys(sentence)
+    *_, edited, _ = sentence_keys(sentence.replace("落实到位", "全面落实到位"))
+    *_, other, _ = sentence_keys(
+        "深入开展法治宣传教育，组织开展送法下乡活动十二场，发放宣传资料三千余份。"
+    )
+    assert len(bands) == 14 and lengths.tolist() == [len(sentence)] * 14
+    assert len(set(bands) & set(edited)) >= 1 and not set(bands) & set(other)
 
 
 def test_batches_with_their_neighbours_find_what_one_pass_finds(tmp_path, monkeypatch):
