@@ -372,15 +372,7 @@ def _fresh_entries(
 
 # The tables written per input batch, one Parquet file (a part) per batch under each table's
 # folder: <table>.parquet/part-00000.parquet …, in doc_id order.
-PER_FILE_TABLES = (
-    "documents",
-    "problems",
-    "sections",
-    "outline",
-    "indicators",
-    "tokens",
-    "sentence_keys",
-)
+PER_FILE_TABLES = tuple(name for name in store.TABLES if name != "reuse")
 
 
 def _write_part(folder: Path, name: str, tables: dict) -> dict[str, int]:
