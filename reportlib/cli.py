@@ -37,6 +37,13 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes (default: one per core; 0 = in this process, no time budget)",
     )
     build.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run the per-file stages and reuse on a Dask cluster (tcp://scheduler:8786; "
+        "pip install 'reportlib[dask]'); its workers must see --raw and --out",
+    )
+    build.add_argument(
         "--wait",
         type=float,
         default=0.0,
@@ -120,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         limits = DEFAULT_LIMITS
         if arguments.max_seconds is not None:
             limits = replace(limits, max_seconds=arguments.max_seconds)
+        executor = None
+        if arguments.dask:
+            from reportlib.executors import DaskExecutor
+
+            executor = DaskExecutor(address=arguments.dask)
         try:
             result = build(
                 arguments.raw,
@@ -130,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 limits=limits,
                 keep=arguments.keep,
                 wait=arguments.wait,
+                executor=executor,
             )
         except BuildLockedError as error:
             print(f"reportlib build: {error}", file=sys.stderr)

@@ -35,14 +35,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reportlib import documents as documents_module
-from reportlib import readers, results, reuse_index, store, version
+from reportlib import executors, readers, results, reuse_index, store, version
 from reportlib import sections as sections_module
 from reportlib.atomic import write_table
 from reportlib.cache import ResultCache, encode
 from reportlib.errors import LimitExceededError, ReportlibError
+from reportlib.executors import Executor
 from reportlib.limits import DEFAULT_LIMITS, Limits
 from reportlib.results import Entry, FileTask, Placed
-from reportlib.workers import WorkerPool, failed_entry
+from reportlib.workers import failed_entry
 
 __all__ = ["BuildResult", "build", "summarize"]
 
@@ -138,6 +139,7 @@ def build(
     limits: Limits = DEFAULT_LIMITS,
     keep: int = store.DEFAULT_KEEP,
     wait: float = 0.0,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Build the processed tables from the raw folder, as one new published generation.
 
@@ -166,6 +168,11 @@ def build(
     wait
         Seconds to wait for another build of the same folder to finish; by default a second
         build fails at once with :class:`reportlib.errors.BuildLockedError`.
+    executor
+        Where the per-file stages and the reuse batches run
+        (:mod:`reportlib.executors`): by default worker processes on this machine
+        (``workers`` of them); a :class:`reportlib.executors.DaskExecutor` runs them on a
+        Dask cluster, with the same cache and the same tables.
 
     Examples
     --------
@@ -193,12 +200,14 @@ def build(
             counts = _write_generation(
                 partial, inputs, cache, use_cache=use_cache, workers=workers, limits=limits,
                 progress=progress, previous=reusable, key=_key_prefix(parser, limits),
+                executor=executor,
             )  # fmt: skip
             _write_reuse(
                 partial,
                 previous=previous.path if use_cache and same_parser else None,
                 workers=workers,
                 limits=limits,
+                executor=executor,
             )
             _write_inputs(partial, inputs)
             manifest = _manifest(partial, inputs, parser, limits, counts)
@@ -352,22 +361,23 @@ def _chunks(items: list[_Input]) -> Iterator[list[FileTask]]:
 
 
 def _fresh_entries(
-    todo: list[_Input], *, workers: int | None, limits: Limits
+    todo: list[_Input], *, workers: int | None, limits: Limits, executor: Executor | None = None
 ) -> Iterator[tuple[FileTask, Entry, bytes | None]]:
-    """Entries of the files to parse, in order, from worker processes (or this one), each
+    """Entries of the files to parse, in order, from the executor (or this process), each
     with its encoded form when a worker made it (None: encode it to store it)."""
     if not todo:
         return
-    if workers == 0:
+    if workers == 0 and executor is None:
         for chunk in _chunks(todo):
             entries = results.process_files(chunk, limits=limits)
             yield from zip(chunk, entries, [None] * len(entries), strict=True)
         return
     n_chunks = sum(1 for _ in _chunks(todo))
-    size = workers if workers is not None else min(os.cpu_count() or 1, n_chunks)
-    with WorkerPool(size, limits=limits) as pool:
-        for chunk, entries, payloads in pool.imap(_chunks(todo)):
-            yield from zip(chunk, entries, payloads, strict=True)
+    done = executors.resolve(executor, workers).imap(
+        _chunks(todo), function="reportlib.results:process_files", limits=limits, size=n_chunks
+    )
+    for chunk, entries, payloads in done:
+        yield from zip(chunk, entries, payloads, strict=True)
 
 
 # The tables written per input batch, one Parquet file (a part) per batch under each table's
@@ -422,6 +432,7 @@ def _write_generation(
     progress: bool,
     previous: store.Generation | None = None,
     key: str = "",
+    executor: Executor | None = None,
 ) -> dict:
     """Write every per-file table of a generation, batch by batch; a batch whose files the
     build before had in the same places with the same content is linked from it. Returns
@@ -440,7 +451,7 @@ def _write_generation(
         if item.failure is None and item.sha256 not in cached and item.sha256 not in seen:
             todo.append(item)
             seen.add(item.sha256)
-    fresh = _fresh_entries(todo, workers=workers, limits=limits)
+    fresh = _fresh_entries(todo, workers=workers, limits=limits, executor=executor)
     shared: dict[str, Entry] = {}  # entries of files whose content appears more than once
     repeated = _repeated(wanted)
     counts: dict = {"parsed": len(todo), "timeouts": 0, "linked": 0, "parts": []}
@@ -545,11 +556,18 @@ def _bar(total: int, progress: bool):
 
 
 def _write_reuse(
-    folder: Path, *, previous: Path | None, workers: int | None, limits: Limits
+    folder: Path,
+    *,
+    previous: Path | None,
+    workers: int | None,
+    limits: Limits,
+    executor: Executor | None = None,
 ) -> None:
     """The reuse table; a batch of reports whose comparison failed becomes a problems row
     for each of its reports (their passages are missing), not a failed build."""
-    failed = reuse_index.write_reuse(folder, previous=previous, workers=workers, limits=limits)
+    failed = reuse_index.write_reuse(
+        folder, previous=previous, workers=workers, limits=limits, executor=executor
+    )
     if not failed:
         return
     documents = pd.read_parquet(

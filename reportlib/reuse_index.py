@@ -374,6 +374,7 @@ def write_reuse(
     workers: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
     max_documents: int = 200,
+    executor=None,
 ) -> list[dict]:
     """Write ``folder/reuse.parquet`` from ``folder``'s ``sentence_keys`` and ``documents``
     tables; returns problems rows (``stage``, ``message``, ``doc_ids``) for batches that
@@ -383,8 +384,6 @@ def write_reuse(
     two reports that are unchanged, and whose sentences are held by as many reports as
     before, are kept; only the others are compared again (see :data:`DIRTY`).
     """
-
-    from reportlib.workers import WorkerPool
 
     work = folder / ".reuse"
     shutil.rmtree(work, ignore_errors=True)
@@ -435,7 +434,7 @@ def write_reuse(
             connection.execute(f"copy ({_KEPT}) to '{_quoted(kept)}' (format parquet)")
     finally:
         connection.close()
-    if workers == 0 or len(tasks) <= 1:
+    if (workers == 0 or len(tasks) <= 1) and executor is None:
         entries = []
         for task, _ in tasks:
             try:
@@ -444,11 +443,17 @@ def write_reuse(
                 message = f"{type(error).__name__}: {error}"
                 entries.append({"problems": [["reuse", message]]})
     else:
-        size = workers if workers is not None else min(os.cpu_count() or 1, len(tasks))
+        from reportlib import executors
+
         entries = []
-        with WorkerPool(size, limits=limits, function="reportlib.reuse_index:run_batches") as pool:
-            for _chunk, done, _payloads in pool.imap([task] for task, _ in tasks):
-                entries.extend(done)
+        done = executors.resolve(executor, workers).imap(
+            ([task] for task, _ in tasks),
+            function="reportlib.reuse_index:run_batches",
+            limits=limits,
+            size=len(tasks),
+        )
+        for _chunk, found, _payloads in done:
+            entries.extend(found)
     problems = [
         {"stage": "reuse", "message": message, "doc_ids": batch.doc_ids}
         for (_, batch), entry in zip(tasks, entries, strict=True)

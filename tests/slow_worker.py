@@ -18,3 +18,11 @@ def process_files(tasks, *, limits, on_file=None):
         if name == "crash.txt":
             os.kill(os.getpid(), signal.SIGKILL)
     return real_process_files(tasks, limits=limits, on_file=on_file)
+
+
+def breaks_on_missing(tasks, *, limits, on_file=None):
+    """Raises for a chunk holding a file that does not exist (a bug in a stage, as far as
+    the executor can tell)."""
+    if any(not os.path.exists(task.path) for task in tasks):
+        raise RuntimeError("a stage broke")
+    return real_process_files(tasks, limits=limits, on_file=on_file)
