@@ -55,12 +55,26 @@ __all__ = [
     "write_reuse",
 ]
 
-MAX_BATCH_DOCUMENTS = 200  # reports of one batch (its neighbours come on top)
+# A batch holds at most so many reports, characters, and pairs of sentences its reports can
+# make (each report's shared sentences, counted in every report holding them): a report
+# sharing little costs little, so a batch holds thousands; a town copying a template shared
+# by 150 others makes 150 pairs of each sentence, so a batch holds one template's towns. Its
+# neighbours come on top. find_reuse's memory is about 50 bytes a pair and 150 a character.
+MAX_BATCH_DOCUMENTS = 5000
 MAX_BATCH_CHARS = 4_000_000
+MAX_BATCH_PAIRS = 4_000_000
 # Two reports in different batches are compared when they share sentences of at least this
 # many characters in all: find_reuse's shortest passage (50) less what it may grow over at
 # its edges without a sentence of its own (two sentences too short to compare, under 10).
 MIN_SHARED_CHARS = 30
+# … counting only sentences of at least this many characters: headings such as 二是抓实矛盾
+# 排查化解。 are shared by many reports and, not one after the other, make no passage; two
+# reports sharing only such are compared when they fall in one batch.
+MIN_NEIGHBOUR_SENTENCE = 16
+# Bands two reports must share to be compared for sentences alike (of the 14 of a sentence,
+# rows of 4 MinHash values: sentences of Jaccard 0.85 share 3 or more with probability 0.99,
+# of 0.7 with 0.69, of 0.3, sharing a clause, with 0.002)
+MIN_SHARED_BANDS = 3
 _DOCUMENT_COLUMNS = ["doc_id", "text", "entity", "parent", "report_year"]
 # the reuse table's types, as DuckDB writes them (an empty table has the same)
 _REUSE_SCHEMA = pa.schema(
@@ -90,7 +104,8 @@ where not k.is_band and c.n_documents between 2 and $max_documents
 # signature (the least key it shares), then each sentence's most common first signature
 # among its holders, and each report's most common of those over its sentences (a town that
 # reworded the sentence whose key is least still joins its template's group). NULL: the
-# report shares no sentence. Ordered for batching.
+# report shares no sentence. With each report's weight: the occurrences of its shared
+# sentences in the corpus, the pairs of sentences it can make. Ordered for batching.
 GROUPS = """
 with first as (select doc_id, min(key) as signature from shared group by doc_id),
 key_votes as (
@@ -109,35 +124,41 @@ doc_votes as (
 doc_group as (
     select doc_id, grp from doc_votes
     qualify row_number() over (partition by doc_id order by n desc, grp) = 1
+),
+weights as (
+    select s.doc_id, sum(c.n_documents) as weight
+    from shared s join counts c using (key) group by s.doc_id
 )
-select d.doc_id, g.grp
-from dirty d left join doc_group g using (doc_id)
+select d.doc_id, g.grp, coalesce(w.weight, 0) as weight
+from dirty d left join doc_group g using (doc_id) left join weights w using (doc_id)
 order by g.grp nulls last, d.doc_id
 """
-# The reports outside each batch worth comparing with it: for a report of the batch, another
-# report (of another batch, or not compared again) with which it shares at least
-# ``$min_shared`` characters of sentences. Only sentences held in two batches or more (or
-# outside them) are joined, so a template's copies batched together cost no pair.
+# The reports outside each batch worth comparing with it: for a report of the batch, the
+# reports (of another batch, or not compared again) with which it shares at least
+# ``$min_shared`` characters of sentences of ``$min_sentence`` or more (or a band of a long
+# sentence), the
+# ``$max_neighbours`` sharing most. Only sentences held in two batches or more (or outside
+# them) are joined, so a template's copies batched together cost no pair.
 NEIGHBOURS = """
 with holders as (
     select s.key, s.doc_id, s.n_chars, b.batch
     from shared s left join batch_of b using (doc_id)
+    where s.n_chars >= $min_sentence
 ),
 crossing as (
     select key from holders group by key
     having count(distinct coalesce(batch, -1)) > 1 or count(*) filter (batch is null) > 0
 ),
 pairs as (
-    select a.batch, o.doc_id, sum(a.n_chars) as n_chars
+    select a.batch, a.doc_id as mine, o.doc_id, a.n_chars
     from holders a semi join crossing c on c.key = a.key
     join holders o on o.key = a.key and o.doc_id <> a.doc_id
     where a.batch is not null and o.batch is distinct from a.batch
-    group by a.batch, a.doc_id, o.doc_id
 ),
 -- sentences alike, not identical: a MinHash band of a long sentence (reuse.BAND_MIN_CHARS)
 -- held by 2…max_documents reports
 bands as (
-    select k.key, k.doc_id::varchar as doc_id, b.batch
+    select k.key, k.doc_id::varchar as doc_id, k.n_chars, b.batch
     from sentence_keys k left join batch_of b on b.doc_id = k.doc_id::varchar
     where k.is_band and k.key in (
         select key from sentence_keys where is_band group by key
@@ -145,14 +166,26 @@ bands as (
     )
 ),
 alike as (
-    select distinct a.batch, o.doc_id
+    select a.batch, a.doc_id as mine, o.doc_id, max(a.n_chars) as n_chars
     from bands a join bands o on o.key = a.key and o.doc_id <> a.doc_id
     where a.batch is not null and o.batch is distinct from a.batch
+    group by all
+    -- one band in common happens by chance to sentences sharing a clause; sentences alike
+    -- enough to count (reuse's min_similarity) share several of their 14
+    having count(*) >= $min_bands
 ),
+scored as (
+    select batch, mine, doc_id, sum(n_chars) as n_chars
+    from (select * from pairs union all select * from alike)
+    group by all
+),
+-- a report's passages are kept against its max_sources largest sources: twice as many
+-- candidates are enough, and a report sharing boilerplate with thousands costs 2 x 20
 found as (
-    select batch, doc_id from pairs where n_chars >= $min_shared
-    union
-    select batch, doc_id from alike
+    select batch, doc_id from scored
+    where n_chars >= $min_shared
+    qualify row_number() over (partition by mine order by n_chars desc, doc_id)
+        <= $max_neighbours
 )
 select f.batch, f.doc_id, bool_or(f.doc_id in (select doc_id from dirty)) as dirty
 from found f
@@ -187,6 +220,7 @@ def plan_batches(
     max_batch_documents: int | None = None,
     max_batch_chars: int | None = None,
     min_shared: int = MIN_SHARED_CHARS,
+    max_sources: int = 20,
 ) -> list[Batch]:
     """Cut the reports of ``connection``'s ``dirty`` table (``doc_id``: those to compare)
     into batches and find each batch's neighbours in ``sentence_keys``; leaves a
@@ -211,27 +245,32 @@ def plan_batches(
     """
     max_batch_documents = max_batch_documents or MAX_BATCH_DOCUMENTS
     max_batch_chars = max_batch_chars or MAX_BATCH_CHARS
+    max_batch_pairs = MAX_BATCH_PAIRS
     connection.execute(COUNTS)
     connection.execute(SHARED, {"max_documents": max_documents})
     batches: list[Batch] = []
-    size = chars = 0
-    for _group, members in itertools.groupby(
+    size = chars = weight = 0
+
+    def full(documents: int, length: int, pairs: int) -> bool:
+        return (
+            size + documents > max_batch_documents
+            or chars + length > max_batch_chars
+            or weight + pairs > max_batch_pairs
+        )
+
+    for _group, rows in itertools.groupby(
         connection.execute(GROUPS).fetchall(), key=lambda row: row[1]
     ):
-        members = [doc_id for doc_id, _ in members]
-        total = sum(lengths.get(doc_id, 0) for doc_id in members)
-        if batches and (
-            size + len(members) > max_batch_documents or chars + total > max_batch_chars
-        ):
-            size = chars = 0  # a group starts a batch of its own rather than be cut
+        members = [(doc_id, lengths.get(doc_id, 0), pairs) for doc_id, _, pairs in rows]
+        if batches and full(len(members), sum(m[1] for m in members), sum(m[2] for m in members)):
+            size = chars = weight = 0  # a group starts a batch of its own rather than be cut
             batches.append(Batch(len(batches), [], []))
-        for doc_id in members:
-            length = lengths.get(doc_id, 0)
-            if not batches or size >= max_batch_documents or chars + length > max_batch_chars:
+        for doc_id, length, pairs in members:
+            if not batches or (size and full(1, length, pairs)):
                 batches.append(Batch(len(batches), [], []))
-                size = chars = 0
+                size = chars = weight = 0
             batches[-1].doc_ids.append(doc_id)
-            size, chars = size + 1, chars + length
+            size, chars, weight = size + 1, chars + length, weight + pairs
     batches = [batch for batch in batches if batch.doc_ids]
     for number, batch in enumerate(batches):
         batch.number = number
@@ -247,7 +286,14 @@ def plan_batches(
     connection.execute("create or replace temp table batch_of as select * from batch_of_arrow")
     connection.unregister("batch_of_arrow")
     for number, doc_id, dirty in connection.execute(
-        NEIGHBOURS, {"min_shared": min_shared, "max_documents": max_documents}
+        NEIGHBOURS,
+        {
+            "min_shared": min_shared,
+            "max_documents": max_documents,
+            "max_neighbours": 2 * max_sources,
+            "min_sentence": MIN_NEIGHBOUR_SENTENCE,
+            "min_bands": MIN_SHARED_BANDS,
+        },
     ).fetchall():
         batches[number].neighbours.append(doc_id)
         if not dirty:
