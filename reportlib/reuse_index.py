@@ -58,11 +58,12 @@ __all__ = [
 # A batch holds at most so many reports, characters, and pairs of sentences its reports can
 # make (each report's shared sentences, counted in every report holding them): a report
 # sharing little costs little, so a batch holds thousands; a town copying a template shared
-# by 150 others makes 150 pairs of each sentence, so a batch holds one template's towns. Its
-# neighbours come on top. find_reuse's memory is about 50 bytes a pair and 150 a character.
+# by 150 others makes 150 pairs of each sentence, so a batch holds some 60 of them. Its
+# neighbours come on top. find_reuse needs about 300 bytes a pair (sorting included) and 150
+# a character at its peak.
 MAX_BATCH_DOCUMENTS = 5000
 MAX_BATCH_CHARS = 4_000_000
-MAX_BATCH_PAIRS = 4_000_000
+MAX_BATCH_PAIRS = 1_500_000
 # Two reports in different batches are compared when they share sentences of at least this
 # many characters in all: find_reuse's shortest passage (50) less what it may grow over at
 # its edges without a sentence of its own (two sentences too short to compare, under 10).
