@@ -15,6 +15,7 @@ pack and little to assemble.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,15 @@ class FileTask:
     sha256: str
 
 
+@functools.cache
+def _catalogue():
+    """The measure catalogue, loaded once in each process: compiling its patterns costs more
+    than a chunk of page excerpts (0.13 s), and a worker does thousands of chunks."""
+    from reportlib.measures import load_measures
+
+    return load_measures()
+
+
 def _placeholder(number: int) -> str:
     return f"\x00{number}"  # never a real doc_id: file names cannot hold NUL
 
@@ -101,7 +111,9 @@ def process_files(
     rows = [item.row for item in parsed if item.row is not None]
     documents = documents_module.documents_frame(rows)
     sections = sections_module.split_sections(documents)
-    indicators = indicators_module.extract_indicators(documents, sections=sections)
+    indicators = indicators_module.extract_indicators(
+        documents, sections=sections, measures=_catalogue()
+    )
     tokens = tokens_module.tokenize_arrow(sections)
     by_doc_sections = sections.groupby("doc_id", sort=False).indices
     by_doc_indicators = indicators.groupby("doc_id", sort=False).indices
@@ -118,6 +130,14 @@ def process_files(
         "is_stopword": tokens.column("is_stopword").to_numpy(zero_copy_only=False),
         "section": _orders(tokens.column("section_id").combine_chunks()),
     }
+    # the sentences reuse compares, as keys (and the MinHash bands of the long ones, all the
+    # chunk's at once): which reports share one is found out of core
+    keyed = iter(
+        reuse_module.sentence_keys_of(
+            [row["text"] or "" for row in rows],
+            names=[[row.get("entity") or "", row.get("parent") or ""] for row in rows],
+        )
+    )
     entries = []
     for number, (task, item) in enumerate(zip(tasks, parsed, strict=True)):
         key = _placeholder(number)
@@ -128,6 +148,7 @@ def process_files(
                 sections=(section_columns, by_doc_sections.get(key, [])),
                 indicators=(indicator_columns, by_doc_indicators.get(key, [])),
                 tokens=(token_columns, token_text, token_spans.get(key, (0, 0))),
+                sentence_keys=next(keyed) if item.row is not None else None,
             )
         )
     return entries
@@ -188,7 +209,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def _entry(task: FileTask, item, *, sections, indicators, tokens) -> Entry:
+def _entry(task: FileTask, item, *, sections, indicators, tokens, sentence_keys) -> Entry:
     """What one file gives every table, without its doc_id or path."""
     row = None
     if item.row is not None:
@@ -231,10 +252,7 @@ def _entry(task: FileTask, item, *, sections, indicators, tokens) -> Entry:
             for name, values in token_columns.items()
         },
     }
-    # the sentences reuse compares, as keys: which reports share one is found out of core
-    names = [row.get("entity") or "", row.get("parent") or ""]
-    keys, lengths, bands, band_lengths = reuse_module.sentence_keys(row["text"] or "", names=names)
-    entry["sentence_keys"] = tuple(a.tobytes() for a in (keys, lengths, bands, band_lengths))
+    entry["sentence_keys"] = tuple(a.tobytes() for a in sentence_keys)
     return entry
 
 

@@ -83,6 +83,7 @@ __all__ = [
     "reuse_summary",
     "sentence_key",
     "sentence_keys",
+    "sentence_keys_of",
 ]
 
 REUSE_COLUMNS = [
@@ -177,7 +178,7 @@ def sentence_keys(
     ``int64``) with each one's length (normalised characters, ``int32``); and the distinct
     MinHash LSH bands (``int64``) of its sentences of at least ``BAND_MIN_CHARS``, with the
     length of the longest sentence having each, which two reports share when they hold
-    sentences alike rather than identical.
+    sentences alike rather than identical. :func:`sentence_keys_of` does many at once.
 
     Examples
     --------
@@ -188,30 +189,53 @@ def sentence_keys(
     >>> len(bands)  # no sentence of 30 characters
     0
     """
-    normalized, _ = normalize_for_reuse(text, names=names)
-    found: dict[int, str] = {}
-    for start, end in _units(normalized, min_unit_chars=min_unit_chars):
-        sentence = normalized[start:end]
-        found.setdefault(sentence_key(sentence), sentence)
-    keys = np.array(sorted(found), dtype=np.int64)
-    sentences = [found[key] for key in keys.tolist()]
-    lengths = np.array([len(sentence) for sentence in sentences], dtype=np.int32)
-    long = [sentence for sentence in sentences if len(sentence) >= BAND_MIN_CHARS]
-    if not long:
-        return keys, lengths, np.zeros(0, np.int64), np.zeros(0, np.int32)
-    signatures = _signatures(long)
-    values = np.stack(
-        [_mix(signatures[:, start:end]) | (np.uint64(band) << np.uint64(32))
-         for band, (start, end) in enumerate(_bands(threshold))],
-        axis=1,
-    ).astype(np.int64)  # fmt: skip
-    long_lengths = np.repeat(
-        np.array([len(sentence) for sentence in long], dtype=np.int32), values.shape[1]
-    )
-    bands, inverse = np.unique(values.ravel(), return_inverse=True)
-    band_lengths = np.zeros(len(bands), dtype=np.int32)
-    np.maximum.at(band_lengths, inverse.ravel(), long_lengths)
-    return keys, lengths, bands, band_lengths
+    return sentence_keys_of(
+        [text], names=[names], min_unit_chars=min_unit_chars, threshold=threshold
+    )[0]
+
+
+def sentence_keys_of(
+    texts: Sequence[str],
+    *,
+    names: Sequence[Sequence[str]],
+    min_unit_chars: int = 10,
+    threshold: float = 0.5,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`sentence_keys` of several reports (each with its own names), the MinHash of
+    all their long sentences computed at once."""
+    keyed, long, owners = [], [], []
+    for number, (text, own) in enumerate(zip(texts, names, strict=True)):
+        normalized, _ = normalize_for_reuse(text, names=own)
+        found: dict[int, str] = {}
+        for start, end in _units(normalized, min_unit_chars=min_unit_chars):
+            sentence = normalized[start:end]
+            found.setdefault(sentence_key(sentence), sentence)
+        keys = np.array(sorted(found), dtype=np.int64)
+        sentences = [found[key] for key in keys.tolist()]
+        keyed.append((keys, np.array([len(s) for s in sentences], dtype=np.int32)))
+        for sentence in sentences:
+            if len(sentence) >= BAND_MIN_CHARS:
+                long.append(sentence)
+                owners.append(number)
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int32))
+    banded: list[tuple[np.ndarray, np.ndarray]] = [empty] * len(texts)
+    if long:
+        signatures = _signatures(long)
+        values = np.stack(
+            [_mix(signatures[:, start:end]) | (np.uint64(band) << np.uint64(32))
+             for band, (start, end) in enumerate(_bands(threshold))],
+            axis=1,
+        ).astype(np.int64)  # fmt: skip
+        lengths = np.array([len(sentence) for sentence in long], dtype=np.int32)
+        owner = np.asarray(owners)
+        bounds = np.flatnonzero(np.diff(owner)) + 1
+        for rows in np.split(np.arange(len(long)), bounds):
+            doc = int(owner[rows[0]])
+            bands, inverse = np.unique(values[rows].ravel(), return_inverse=True)
+            longest = np.zeros(len(bands), dtype=np.int32)
+            np.maximum.at(longest, inverse.ravel(), np.repeat(lengths[rows], values.shape[1]))
+            banded[doc] = (bands, longest)
+    return [(*keyed[n], *banded[n]) for n in range(len(texts))]
 
 
 def _names(*names: str) -> list[str]:
