@@ -150,7 +150,7 @@ class DaskExecutor:
                 "Dask cluster (over the limit max_seconds); the task was abandoned"
             )
             return [failed_entry(task, "limit", why) for task in chunk], [None] * len(chunk)
-        except Exception as error:
+        except Exception as error:  # a bug in a stage: find the file
             if len(chunk) == 1:
                 last = f"{type(error).__name__}: {error}"
                 return [

@@ -565,9 +565,29 @@ def _write_reuse(
 ) -> None:
     """The reuse table; a batch of reports whose comparison failed becomes a problems row
     for each of its reports (their passages are missing), not a failed build."""
-    failed = reuse_index.write_reuse(
-        folder, previous=previous, workers=workers, limits=limits, executor=executor
-    )
+    try:
+        failed = reuse_index.write_reuse(
+            folder, previous=previous, workers=workers, limits=limits, executor=executor
+        )
+    except Exception as error:  # DuckDB out of memory, a full disk …
+        # the corpus-wide stage failed as a whole: the other tables are whole and published,
+        # reuse is empty, and one problems row says why
+        _log.warning("reuse failed: %s", error)
+        shutil.rmtree(folder / ".reuse", ignore_errors=True)
+        pq.write_table(reuse_index.REUSE_SCHEMA.empty_table(), folder / "reuse.parquet")
+        row = {
+            "doc_id": "",
+            "source_path": "",
+            "stage": "reuse",
+            "message": f"reuse across the corpus failed ({type(error).__name__}: "
+            f"{str(error).splitlines()[0][:300]}); the reuse table is empty. More memory for "
+            "DuckDB (REPORTLIB_DUCKDB_MEMORY=2GB) or fewer workers may let it run",
+            "sha256": "",
+            "reportlib_version": version.parser_version(),
+        }
+        table = results.table_from_frame(documents_module.problems_frame([row]), "problems")
+        pq.write_table(table, folder / "problems.parquet" / "part-reuse.parquet")
+        return
     if not failed:
         return
     documents = pd.read_parquet(

@@ -50,6 +50,7 @@ __all__ = [
     "DIRTY",
     "GROUPS",
     "NEIGHBOURS",
+    "REUSE_SCHEMA",
     "SHARED",
     "plan_batches",
     "write_reuse",
@@ -78,7 +79,7 @@ MIN_NEIGHBOUR_SENTENCE = 16
 MIN_SHARED_BANDS = 3
 _DOCUMENT_COLUMNS = ["doc_id", "text", "entity", "parent", "report_year"]
 # the reuse table's types, as DuckDB writes them (an empty table has the same)
-_REUSE_SCHEMA = pa.schema(
+REUSE_SCHEMA = pa.schema(
     [
         (name, pa.float64() if name == "similarity" else pa.string() if name in (
             "doc_id", "other_doc_id", "text", "relation") else pa.int64())
@@ -486,7 +487,7 @@ def write_reuse(
         for task, _ in tasks:
             try:
                 entries.extend(run_batches([task], limits=limits))
-            except Exception as error:
+            except Exception as error:  # one batch never fails the build
                 message = f"{type(error).__name__}: {error}"
                 entries.append({"problems": [["reuse", message]]})
     else:
@@ -550,7 +551,8 @@ def _connect(work: Path):
     connection = duckdb.connect()
     # DuckDB spills joins, aggregates and sorts here rather than exceed the limit
     connection.execute(f"set temp_directory = '{_quoted(work / 'spill')}'")
-    connection.execute("set memory_limit = '512MB'")
+    memory = os.environ.get("REPORTLIB_DUCKDB_MEMORY", "512MB").replace("'", "")
+    connection.execute(f"set memory_limit = '{memory}'")
     connection.execute("set threads = 1")
     connection.execute("set preserve_insertion_order = false")
     return connection
@@ -589,7 +591,7 @@ def _merge(work: Path, out: Path, *, max_sources: int = 20) -> None:
 
     parts = sorted(work.glob("part-*.parquet"))
     if not parts:
-        pq.write_table(_REUSE_SCHEMA.empty_table(), out)
+        pq.write_table(REUSE_SCHEMA.empty_table(), out)
         return
     connection = _connect(work)
     try:

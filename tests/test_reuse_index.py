@@ -196,3 +196,18 @@ def test_only_gives_the_pairs_with_a_side_in_the_reports_asked_for(tmp_path, kep
     expected = whole[whole["doc_id"].isin(chosen) | whole["other_doc_id"].isin(chosen)]
     part = find_reuse(documents, max_sources=None, only=chosen)
     pd.testing.assert_frame_equal(part.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+def test_regression_duckdb_out_of_memory_failed_the_whole_build(tmp_path, monkeypatch):
+    # a distinct 100 MB corpus ran DuckDB out of its memory limit in the reuse stage, and the
+    # build published nothing: now the other tables are published and one row says why
+    def out_of_memory(*args, **options):
+        raise MemoryError("Out of Memory Error: failed to pin block of size 256.0 KiB")
+
+    monkeypatch.setattr(reuse_index, "plan_batches", out_of_memory)
+    out = tmp_path / "out"
+    result = build(_copies(tmp_path / "raw", TOWNS[:3]), out, progress=False, workers=0)
+    assert result.published and len(result.documents) == 3 and _table(out).empty
+    problems = pd.read_parquet(out / "problems.parquet")
+    row = problems[problems["stage"] == "reuse"]
+    assert len(row) == 1 and "REPORTLIB_DUCKDB_MEMORY" in row["message"].iloc[0]
