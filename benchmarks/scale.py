@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/scale.py [--megabytes 10 100 1000] [--kinds distinct nearduplicate]
-                               [--repeats 1] [--readme]
+                               [--repeats 1] [--readme] [--from-json scale.json]
 
 Corpora are made from the built-in sample (``data/raw``: 5 full reports and 64 page excerpts):
 
@@ -356,7 +356,17 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.05, help="share reworded per copy")
     parser.add_argument("--readme", action="store_true", help="rewrite README's speed table")
     parser.add_argument("--json", type=Path, default=WORK / "scale.json")
+    parser.add_argument(
+        "--from-json", type=Path, help="print (and with --readme write) an earlier run's table"
+    )
     arguments = parser.parse_args()
+    if arguments.from_json:
+        saved = json.loads(arguments.from_json.read_text("utf-8"))
+        lines = table(saved["rows"])
+        print("\n".join(lines))
+        if arguments.readme:
+            write_readme(lines, saved["machine"])
+        return
     header = machine()
     print(f"machine: {header}", flush=True)
     rows = []
