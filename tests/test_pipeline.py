@@ -1,7 +1,6 @@
 """Tests for :mod:`reportlib.pipeline`: what a build writes, what it takes from the cache, and
 that every change of the inputs gives exactly the tables of a clean build."""
 
-import functools
 import hashlib
 import os
 import shutil
@@ -11,7 +10,6 @@ import pytest
 
 from reportlib import build, pipeline, store
 from reportlib.limits import Limits
-from reportlib.workers import WorkerPool
 from tests.conftest import CORPUS, RAW
 
 TABLES = store.TABLES
@@ -262,19 +260,28 @@ def test_hostile_files_become_problem_rows_and_the_build_goes_on(tmp_path):
 
 
 def test_file_over_its_time_budget_is_a_problem_row_and_the_worker_is_replaced(
-    tmp_path, monkeypatch
+    tmp_path,
 ):
     raw = _raw_copy(tmp_path)
     text = (RAW / "000_aaf925eb580b3263.txt").read_text(encoding="utf-8")
     (raw / "slow.txt").write_text(text + "\n附:说明。", encoding="utf-8")  # content of its own
-    pool = functools.partial(WorkerPool, function="tests.slow_worker:process_files")
-    monkeypatch.setattr(pipeline, "WorkerPool", pool)
-    result = build(raw, tmp_path / "out", progress=False, workers=1, limits=Limits(max_seconds=2))
+    from reportlib.executors import LocalExecutor
+
+    class Slow(LocalExecutor):
+        """Local workers whose per-file stages hang on slow.txt."""
+
+        def imap(self, chunks, *, function, limits, size):
+            if function == "reportlib.results:process_files":
+                function = "tests.slow_worker:process_files"
+            return super().imap(chunks, function=function, limits=limits, size=size)
+
+    result = build(
+        raw, tmp_path / "out", progress=False, limits=Limits(max_seconds=2), executor=Slow(1)
+    )
     slow = result.problems[result.problems["doc_id"] == "slow"]
     assert slow["stage"].tolist() == ["limit"] and "max_seconds=2" in slow["message"].iloc[0]
     assert len(result.documents) == 5  # the others, including those chunked with it
     assert result.n_timeouts == 1
     # a time-out is not cached: the next build tries the file again
-    monkeypatch.undo()
     again = build(raw, tmp_path / "out", progress=False)
     assert again.n_parsed == 1 and "slow" in set(again.documents["doc_id"])
