@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 from reportlib.atomic import write_table
 from reportlib.limits import DEFAULT_LIMITS, Limits
 from reportlib.results import Entry, FileTask
+from reportlib.reuse import REUSE_COLUMNS
 
 __all__ = [
     "BATCH_COUNTS",
@@ -81,14 +82,17 @@ _DOCUMENT_COLUMNS = ["doc_id", "text", "entity", "parent", "report_year"]
 # the reuse table's types, as DuckDB writes them (an empty table has the same)
 REUSE_SCHEMA = pa.schema(
     [
-        (name, pa.float64() if name == "similarity" else pa.string() if name in (
-            "doc_id", "other_doc_id", "text", "relation") else pa.int64())
-        for name in (
-            "doc_id", "other_doc_id", "start", "end", "other_start", "other_end", "n_chars",
-            "text", "relation", "n_documents", "similarity",
+        (
+            name,
+            pa.float64()
+            if name == "similarity"
+            else pa.string()
+            if name in ("doc_id", "other_doc_id", "text", "relation")
+            else pa.int64(),
         )
+        for name in REUSE_COLUMNS
     ]
-)  # fmt: skip
+)
 
 # How many reports hold each sentence.
 COUNTS = """
@@ -587,8 +591,6 @@ where p.relation not in ('internal', 'same_entity_earlier_year', 'same_entity_la
 
 def _merge(work: Path, out: Path, *, max_sources: int = 20) -> None:
     """The batches' passages (and those kept) as one table, sorted by doc_id."""
-    from reportlib import reuse
-
     parts = sorted(work.glob("part-*.parquet"))
     if not parts:
         pq.write_table(REUSE_SCHEMA.empty_table(), out)
@@ -596,7 +598,7 @@ def _merge(work: Path, out: Path, *, max_sources: int = 20) -> None:
     connection = _connect(work)
     try:
         listed = ", ".join(f"'{_quoted(p)}'" for p in parts)
-        columns = ", ".join('"' + column + '"' for column in reuse.REUSE_COLUMNS)
+        columns = ", ".join('"' + column + '"' for column in REUSE_COLUMNS)
         temporary = out.with_name(out.name + ".merging")
         connection.execute(
             f"create or replace view passages as select {columns} from read_parquet([{listed}])"

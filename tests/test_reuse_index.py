@@ -4,6 +4,7 @@ the whole corpus, incremental re-runs, and a failing batch."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -118,24 +119,28 @@ def _changed(folder: Path) -> list[str]:
     return [first.stem, second.stem]
 
 
+def _rebuild(raw: Path, out: Path, monkeypatch) -> list[list[str]]:
+    """Build again; the reports of each reuse batch that was compared."""
+    compared: list[list[str]] = []
+    real = reuse_index.run_batches
+
+    def recording(tasks, **options):
+        for task in tasks:
+            compared.append(json.loads(Path(task.path).read_text("utf-8"))["doc_ids"])
+        return real(tasks, **options)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reuse_index, "run_batches", recording)
+        build(raw, out, progress=False, workers=0)
+    return compared
+
+
 def test_a_re_run_compares_only_what_changed_and_matches_a_cold_build(tmp_path, monkeypatch):
     raw = _copies(tmp_path / "raw", TOWNS)
     out = tmp_path / "out"
     build(raw, out, progress=False, workers=0)
     _changed(raw)
-    compared: list[str] = []
-    real = reuse_index.run_batches
-
-    def recording(tasks, **options):
-        import json
-
-        for task in tasks:
-            compared.extend(json.loads(Path(task.path).read_text("utf-8"))["doc_ids"])
-        return real(tasks, **options)
-
-    monkeypatch.setattr(reuse_index, "run_batches", recording)
-    build(raw, out, progress=False, workers=0)
-    monkeypatch.setattr(reuse_index, "run_batches", real)
+    compared = [doc_id for batch in _rebuild(raw, out, monkeypatch) for doc_id in batch]
     cold = tmp_path / "cold"
     shutil.copytree(raw, tmp_path / "raw2")
     build(tmp_path / "raw2", cold, progress=False, workers=0)
@@ -152,19 +157,7 @@ def test_an_appended_line_compares_one_report_again(tmp_path, monkeypatch):
     build(raw, out, progress=False, workers=0)
     path = sorted(raw.glob("*.txt"))[4]
     path.write_text(path.read_text("utf-8") + "\n（本报告已修订）\n", "utf-8")
-    compared: list[list[str]] = []
-    real = reuse_index.run_batches
-
-    def recording(tasks, **options):
-        import json
-
-        for task in tasks:
-            compared.append(json.loads(Path(task.path).read_text("utf-8"))["doc_ids"])
-        return real(tasks, **options)
-
-    monkeypatch.setattr(reuse_index, "run_batches", recording)
-    build(raw, out, progress=False, workers=0)
-    monkeypatch.setattr(reuse_index, "run_batches", real)
+    compared = _rebuild(raw, out, monkeypatch)
     documents = pd.read_parquet(out / "documents.parquet")
     changed = documents.loc[documents["source_path"].str.endswith("04.txt"), "doc_id"].tolist()
     assert compared == [changed]
