@@ -6,9 +6,9 @@ reads lines ``K WORKERS`` on stdin. For each, it puts back ``OUT`` as it is in `
 (a published build), then forks a child that builds ``RAW`` into ``OUT`` and SIGKILLs itself
 at its K-th step, as a reboot or ``kill -9`` would, and answers ``K STATUS PID``. Every step
 that changes the output folder is counted, before and after it (a rename, a link, a removal,
-an fsync, a batch of a table, a cache commit, a folder made). With K = 0 the build runs to
-the end and the answer is followed by the steps, one line each, then ``end``, so a test can
-aim at each kind of moment.
+an fsync, a batch of a table, a part hard-linked from the build before, a cache commit, a
+folder made). With K = 0 the build runs to the end and the answer is followed by the steps,
+one line each, then ``end``, so a test can aim at each kind of moment.
 
 One process forks every build, so reportlib is imported and warmed up once (a fresh
 interpreter per moment would cost seconds each).
@@ -28,6 +28,7 @@ _OPERATIONS = [
     (os, "replace"),
     (os, "rename"),
     (os, "symlink"),
+    (os, "link"),
     (os, "unlink"),
     (os, "fsync"),
     (os, "mkdir"),
@@ -58,6 +59,7 @@ def _build_killed_at(target: int, raw: str, out: str, workers: int) -> list[str]
     for owner, name in _OPERATIONS:
         setattr(owner, name, counted(getattr(owner, name), name))
     pipeline.BATCH_FILES = 3  # several batches, so parsing and writing interleave
+    pipeline.BATCH_CUT = 2  # … cut where doc_ids say, so unchanged ones are linked
     pipeline.build(raw, out, progress=False, workers=workers)
     return steps
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportlib import build, connect, load_tables, store
+from reportlib import build, connect, load_tables, pipeline, store
 from reportlib.errors import BuildLockedError
 from tests.conftest import CORPUS, RAW, ROOT
 
@@ -285,12 +285,16 @@ def _moments(steps: list[str]) -> list[int]:
 
 
 def test_a_build_killed_at_any_moment_leaves_one_whole_generation_and_the_next_is_clean(
-    tmp_path, clean
+    tmp_path, clean, monkeypatch
 ):
     raw = _raw_like(clean, tmp_path)
     out, snapshot = tmp_path / "out", tmp_path / "snapshot"
     _state_a(raw)
+    # the batches kill_build.py's builds cut, so that their unchanged parts are linked
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 3)
+    monkeypatch.setattr(pipeline, "BATCH_CUT", 2)
     build(raw, snapshot, progress=False)  # state A published, its cache filled
+    monkeypatch.undo()
     _state_b(raw)
     killer = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "kill_build.py"), str(raw), str(out), str(snapshot)],
@@ -309,6 +313,7 @@ def test_a_build_killed_at_any_moment_leaves_one_whole_generation_and_the_next_i
         steps = list(iter(killer.stdout.readline, "end\n"))
         moments = _moments([step.strip() for step in steps])
         assert len(steps) > 30 and len(moments) > 20
+        assert any(steps[m - 1].strip() == "after link" for m in moments)  # parts linked
         published_new = 0
         for number, moment in enumerate(moments):
             # a worker process in some runs (its death is checked), in-process in the others
