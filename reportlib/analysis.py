@@ -21,10 +21,13 @@ page come from :mod:`reportlib.labels`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import weakref
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from reportlib.counts import count_keywords
 from reportlib.errors import ParameterError
@@ -53,7 +56,7 @@ from reportlib.selection import (
     select_report,
     trend_documents,
 )
-from reportlib.store import open_generation
+from reportlib.store import Generation, pinned_generation, read_rows
 from reportlib.views import (
     PART_NAMES,
     changes_since,
@@ -114,24 +117,116 @@ __all__ = [
 ]
 
 
-@dataclass
 class Tables:
-    """The tables of one build, loaded once for a notebook."""
+    """The tables of one build, for a notebook: each read when first asked for, all from
+    one generation, which stays pinned (never pruned by a later build) while this object
+    lives.
 
-    data_dir: Path
-    documents: pd.DataFrame
-    problems: pd.DataFrame
-    sections: pd.DataFrame
-    outline: pd.DataFrame
-    indicators: pd.DataFrame
-    tokens: pd.DataFrame
-    reuse: pd.DataFrame
+    :meth:`subset` gives the same tables restricted to some reports and reads only the row
+    groups that hold them (:func:`reportlib.store.read_rows`), so a briefing on one report
+    and its peers costs the same on a county's build and on a national one; :attr:`catalog`
+    is every report's metadata without its text, what choosing reports needs.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from reportlib import build
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = build("data/raw/seeds", folder, progress=False)
+    >>> tables = load_tables(folder)
+    >>> one = tables.subset(tables.catalog["doc_id"].head(1))
+    >>> len(tables.catalog), "text" in tables.catalog, one.sections["doc_id"].nunique()
+    (5, False, 1)
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        generation: Generation,
+        *,
+        doc_ids: Iterable[str] | None = None,
+        pin: object = None,
+    ) -> None:
+        self.data_dir = data_dir
+        self.generation = generation
+        self.doc_ids = None if doc_ids is None else frozenset(doc_ids)
+        self._pin = pin  # holds the generation's pin open for as long as any subset lives
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __repr__(self) -> str:
+        which = "every report" if self.doc_ids is None else f"{len(self.doc_ids)} reports"
+        return f"Tables({self.generation.path.name}, {which})"
+
+    def subset(self, doc_ids: Iterable[str]) -> Tables:
+        """The same build's tables, holding only the rows of ``doc_ids`` (a report, its
+        peers, its previous report …); nothing is read until a table is asked for."""
+        wanted = set(doc_ids) if self.doc_ids is None else set(doc_ids) & self.doc_ids
+        return Tables(self.data_dir, self.generation, doc_ids=wanted, pin=self._pin)
+
+    def table(self, name: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+        """One table (of this subset), read once; ``columns`` reads only those (not kept)."""
+        if columns is None and name in self._read:
+            return self._read[name]
+        path = self.generation.table(name)
+        if not path.exists():
+            # a build older than the table: an empty one, so that notebooks still run
+            frame = pd.DataFrame(columns=REUSE_COLUMNS if name == "reuse" else columns)
+        else:
+            frame = read_rows(path, self.doc_ids, columns=columns).to_pandas()
+        if columns is None:
+            self._read[name] = frame
+        return frame
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return self.table("documents")
+
+    @property
+    def catalog(self) -> pd.DataFrame:
+        """The documents table without its text: every report's metadata, at little cost."""
+        if "documents" in self._read:
+            return self._read["documents"].drop(columns="text", errors="ignore")
+        if "catalog" not in self._read:
+            path = self.generation.table("documents")
+            names = pq.read_schema(next(iter(_parts(path)))).names
+            self._read["catalog"] = self.table(
+                "documents", columns=[name for name in names if name != "text"]
+            )
+        return self._read["catalog"]
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        return self.table("problems")
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        return self.table("sections")
+
+    @property
+    def outline(self) -> pd.DataFrame:
+        return self.table("outline")
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.table("indicators")
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        return self.table("tokens")
+
+    @property
+    def reuse(self) -> pd.DataFrame:
+        return self.table("reuse")
 
     def counts(self) -> pd.DataFrame:
         """Every term's count per document (:func:`reportlib.count_keywords`), computed once."""
-        if not hasattr(self, "_counts"):
-            self._counts = count_keywords(self.tokens, self.documents)
-        return self._counts
+        if "counts" not in self._read:
+            self._read["counts"] = count_keywords(self.tokens, self.documents)
+        return self._read["counts"]
+
+
+def _parts(path: Path) -> list[Path]:
+    return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
 
 
 def find_data_dir(data_dir: str | Path = "data/processed") -> Path:
@@ -147,7 +242,6 @@ def find_data_dir(data_dir: str | Path = "data/processed") -> Path:
     ...
     reportlib.errors.ParameterError: data_dir /nonexistent/folder holds no documents.parquet: run `reportlib build` (or `make run`) first
     """
-    import os
 
     path = Path(data_dir)
     candidates = [path]
@@ -165,7 +259,8 @@ def find_data_dir(data_dir: str | Path = "data/processed") -> Path:
 
 
 def load_tables(data_dir: str | Path = "data/processed") -> Tables:
-    """Read the tables that ``reportlib build`` wrote into ``data_dir``.
+    """The tables that ``reportlib build`` wrote into ``data_dir`` (read when first asked
+    for: :class:`Tables`).
 
     Examples
     --------
@@ -177,24 +272,16 @@ def load_tables(data_dir: str | Path = "data/processed") -> Tables:
     5
     """
     folder = find_data_dir(data_dir)
-    # one generation, pinned while it is read: every table comes from the same build even
-    # when a new one is published meanwhile
-    with open_generation(folder) as generation:
+    # one generation, pinned while the tables live: every table comes from the same build
+    # even when a new one is published meanwhile
+    generation, descriptor = pinned_generation(folder)
+    pin = _Pin(descriptor)
+    return Tables(folder, generation, pin=pin)
 
-        def read(name: str) -> pd.DataFrame:
-            path = generation.table(name)
-            return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
-        return Tables(
-            data_dir=folder,
-            documents=read("documents"),
-            problems=read("problems"),
-            sections=read("sections"),
-            outline=read("outline"),
-            indicators=read("indicators"),
-            tokens=read("tokens"),
-            # a build older than the reuse table: an empty one, so notebooks still run
-            reuse=read("reuse")
-            if generation.table("reuse").exists()
-            else pd.DataFrame(columns=REUSE_COLUMNS),
-        )
+class _Pin:
+    """An open descriptor on a generation (the store's pin), closed when no Tables holds it."""
+
+    def __init__(self, descriptor: int | None) -> None:
+        if descriptor is not None:
+            weakref.finalize(self, os.close, descriptor)

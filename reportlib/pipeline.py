@@ -52,6 +52,9 @@ BATCH_BYTES = 64 * 1024 * 1024  # … or fewer, when they are large
 BATCH_CUT = 1024  # … and a batch ends after a doc_id whose hash this divides (1 in 1,024)
 CHUNK_FILES = 64  # files a worker takes at a time (the stages after reading are vectorised)
 CHUNK_BYTES = 4 * 1024 * 1024
+# rows per Parquet row group: a reader after a few reports (store.read_rows, DuckDB) skips
+# every row group whose doc_id range cannot hold them, so smaller groups mean less read
+ROW_GROUP_ROWS = 64 * 1024
 
 _log = logging.getLogger("reportlib")
 
@@ -393,7 +396,11 @@ def _write_part(folder: Path, name: str, tables: dict) -> dict[str, int]:
         if not isinstance(table, pa.Table):
             table = results.table_from_frame(table, table_name)
         # each part has its own dictionaries (doc_id, section_id, token): bounded by a batch
-        pq.write_table(table, folder / f"{table_name}.parquet" / f"{name}.parquet")
+        pq.write_table(
+            table,
+            folder / f"{table_name}.parquet" / f"{name}.parquet",
+            row_group_size=ROW_GROUP_ROWS,
+        )
         rows[table_name] = table.num_rows
     return rows
 

@@ -46,7 +46,7 @@ import shutil
 import socket
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,6 +63,8 @@ __all__ = [
     "generation_dir",
     "open_generation",
     "parquet_source",
+    "pinned_generation",
+    "read_rows",
     "write_table",
 ]
 
@@ -193,6 +195,14 @@ def _resolve_pinned(out_dir: Path) -> tuple[Generation, int | None]:
     raise ReportlibError(f"{out_dir}: the published generation keeps disappearing", path=out_dir)
 
 
+def pinned_generation(out_dir: str | Path = "data/processed") -> tuple[Generation, int | None]:
+    """The published generation and an open descriptor that pins it (None for the old flat
+    layout): a build publishing meanwhile does not remove it until the descriptor is closed.
+    :func:`open_generation` closes it at the end of a ``with`` block; a lazy reader holds it.
+    """
+    return _resolve_pinned(Path(out_dir))
+
+
 def connect(out_dir: str | Path = "data/processed"):
     """A DuckDB connection with one view per table of the published build.
 
@@ -250,6 +260,81 @@ def count_rows(path: Path) -> int:
             pq.ParquetFile(part).metadata.num_rows for part in sorted(path.glob("*.parquet"))
         )
     return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+
+
+def read_rows(
+    path: Path, doc_ids: Iterable[str] | None = None, *, columns: list[str] | None = None
+):
+    """The rows of a table (a file, or a folder of parts) whose ``doc_id`` is one of
+    ``doc_ids``, as Arrow, reading only the row groups that can hold them.
+
+    Parts are written in doc_id order, so each row group's footer statistics give the
+    range of doc_ids it holds: a briefing on a few reports reads a few row groups of a
+    national build, never the whole table. ``doc_ids=None`` reads every row.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from reportlib import build
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = build("data/raw/seeds", folder, progress=False)
+    >>> with open_generation(folder) as generation:
+    ...     rows = read_rows(generation.table("sections"), ["000_aaf925eb580b3263"])
+    >>> rows.num_rows > 0, set(rows.column("doc_id").to_pylist())
+    (True, {'000_aaf925eb580b3263'})
+    """
+    import bisect
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    wanted = None if doc_ids is None else sorted(set(doc_ids))
+    read = [] if columns is None or "doc_id" in columns else ["doc_id"]
+    pieces, schema = [], None
+    for file in files:
+        parquet = pq.ParquetFile(file)
+        names = columns if columns is None else [*columns, *read]
+        schema = schema or parquet.schema_arrow
+        if wanted is None:
+            pieces.append(parquet.read(columns=names))
+            continue
+        groups = [
+            number
+            for number in range(parquet.metadata.num_row_groups)
+            if _may_hold(parquet.metadata.row_group(number), wanted, bisect)
+        ]
+        if not groups:
+            continue
+        table = parquet.read_row_groups(groups, columns=names)
+        keep = pc.is_in(table.column("doc_id"), value_set=pa.array(wanted, pa.string()))
+        pieces.append(table.filter(keep))
+    if not pieces:
+        fields = schema if schema is not None else pa.schema([("doc_id", pa.string())])
+        if columns is not None:
+            fields = pa.schema([fields.field(name) for name in columns if name in fields.names])
+        return fields.empty_table()
+    table = pa.concat_tables(pieces)
+    return table.drop_columns(read) if read else table
+
+
+def _may_hold(group, wanted: list[str], bisect) -> bool:
+    """Whether a row group's doc_id range (from its statistics) holds one of ``wanted``;
+    without statistics it may."""
+    for number in range(group.num_columns):
+        column = group.column(number)
+        if column.path_in_schema != "doc_id":
+            continue
+        stats = column.statistics
+        if stats is None or not stats.has_min_max:
+            return True
+        low, high = stats.min, stats.max
+        if isinstance(low, bytes):
+            low, high = low.decode("utf-8", "surrogatepass"), high.decode("utf-8", "surrogatepass")
+        at = bisect.bisect_left(wanted, low)
+        return at < len(wanted) and wanted[at] <= high
+    return True
 
 
 # --- one build at a time --------------------------------------------------------------------

@@ -145,6 +145,68 @@ def test_load_tables_reads_one_generation(tmp_path):
     assert len(tables.documents) == 5 and tables.tokens["doc_id"].nunique() == 5
 
 
+def test_load_tables_reads_lazily_from_a_generation_that_stays_pinned(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _state_a(raw)
+    build(raw, out, progress=False, keep=1)
+    tables = load_tables(out)
+    first = set(tables.catalog["doc_id"])
+    _state_b(raw)
+    build(raw, out, progress=False, keep=1)  # prunes every generation no reader holds
+    # nothing was read before the new build: the tokens still come from the first one
+    assert set(tables.tokens["doc_id"].astype(str)) == first
+    assert set(load_tables(out).catalog["doc_id"]) != first
+
+
+def test_a_subset_of_the_tables_equals_the_whole_tables_filtered(tmp_path):
+    out = tmp_path / "out"
+    build(ROOT / "data" / "raw", out, progress=False)
+    tables = load_tables(out)
+    chosen = ["d013", "d040", "000_aaf925eb580b3263", "not-a-report"]
+    subset = tables.subset(chosen)
+    for name in ("documents", "sections", "outline", "indicators", "tokens", "reuse"):
+        whole = tables.table(name)
+        expected = whole[whole["doc_id"].isin(chosen)].reset_index(drop=True)
+        got = subset.table(name)
+        pd.testing.assert_frame_equal(
+            got.astype({"doc_id": str}), expected.astype({"doc_id": str}), check_categorical=False
+        )
+    assert len(subset.documents) == 3
+    counts = subset.counts()
+    whole_counts = tables.counts()
+    pd.testing.assert_frame_equal(
+        counts.reset_index(drop=True),
+        whole_counts[whole_counts["doc_id"].isin(chosen)].reset_index(drop=True),
+        check_categorical=False,
+    )
+
+
+def test_read_rows_reads_only_the_row_groups_that_can_hold_the_reports(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(pipeline, "ROW_GROUP_ROWS", 200)  # ~120 row groups of tokens
+    out = tmp_path / "out"
+    build(ROOT / "data" / "raw", out, progress=False)
+    read = []
+    original = pq.ParquetFile.read_row_groups
+
+    def counting(self, groups, *args, **kwargs):
+        read.extend(groups)
+        return original(self, groups, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", counting)
+    with store.open_generation(out) as generation:
+        path = generation.table("tokens")
+        total = sum(pq.ParquetFile(part).num_row_groups for part in path.glob("*.parquet"))
+        rows = store.read_rows(path, ["d013", "d040"], columns=["doc_id", "token"])
+        whole = pd.read_parquet(path, columns=["doc_id", "token"])
+    assert total > 50
+    assert rows.num_rows == whole["doc_id"].isin(["d013", "d040"]).sum() > 0
+    assert set(rows.column("doc_id").to_pylist()) == {"d013", "d040"}
+    assert rows.column_names == ["doc_id", "token"]
+    assert 0 < len(read) <= 6  # two short page excerpts: a row group or two each
+
+
 # --- one build at a time ------------------------------------------------------------------
 
 
