@@ -12,7 +12,8 @@ works from the ``sentence_keys`` table (each report's distinct normalised senten
    batches, so the towns copying one county template fall into the same batches. A report
    that shares no such sentence needs only its internal repetition checked.
 3. **Neighbours** — for each batch, the reports outside it that share one of its sentences
-   (one join for all batches).
+   (one join for all batches, cut into slices of reports when it would make more than
+   ``SLICE_PAIRS`` pairs: the join then fits DuckDB's memory limit at any corpus size).
 4. **Evidence** — each batch, with its neighbours, goes to ``find_reuse`` in a worker process,
    which is told the corpus-wide counts of their sentences (so formulae and
    ``n_documents`` are the corpus's) and keeps the passages of the batch's own reports. Each
@@ -20,9 +21,9 @@ works from the ``sentence_keys`` table (each report's distinct normalised senten
    ``reuse.parquet``.
 
 Memory is bounded by a batch and its neighbours, not by the corpus; the work is one pass of
-``find_reuse`` over each batch and its neighbours. The SQL (``COUNTS``, ``SIGNATURES``,
-``NEIGHBOURS``, ``BATCH_COUNTS``) reads only ``sentence_keys`` and a ``batch_of`` table
-(``doc_id, batch``), so a team can run it in any DuckDB (or another SQL engine) where their
+``find_reuse`` over each batch and its neighbours. The SQL (``COUNTS``, ``SHARED``,
+``GROUPS``, ``NEIGHBOUR_INPUTS``, ``NEIGHBOURS``, ``BATCH_COUNTS``) reads only
+``sentence_keys`` and a ``batch_of`` table (``doc_id, batch``), so a team can run it in any DuckDB (or another SQL engine) where their
 tables live.
 """
 
@@ -51,6 +52,8 @@ __all__ = [
     "DIRTY",
     "GROUPS",
     "NEIGHBOURS",
+    "NEIGHBOUR_INPUTS",
+    "NEIGHBOUR_PAIRS",
     "REUSE_SCHEMA",
     "SHARED",
     "plan_batches",
@@ -139,42 +142,55 @@ select d.doc_id, g.grp, coalesce(w.weight, 0) as weight
 from dirty d left join doc_group g using (doc_id) left join weights w using (doc_id)
 order by g.grp nulls last, d.doc_id
 """
-# The reports outside each batch worth comparing with it: for a report of the batch, the
-# reports (of another batch, or not compared again) with which it shares at least
-# ``$min_shared`` characters of sentences of ``$min_sentence`` or more (or a band of a long
-# sentence), the
-# ``$max_neighbours`` sharing most. Only sentences held in two batches or more (or outside
-# them) are joined, so a template's copies batched together cost no pair.
-NEIGHBOURS = """
-with holders as (
+# What the neighbour search joins, made once: the holders of each shared sentence of at
+# least ``$min_sentence`` characters that is held in two batches or more (or outside them:
+# a template's copies batched together cost no pair), and the holders of each MinHash band
+# of a long sentence (reuse.BAND_MIN_CHARS) held by 2…max_documents reports — sentences
+# alike, not identical.
+NEIGHBOUR_INPUTS = """
+create or replace temp table holders as
+with held as (
     select s.key, s.doc_id, s.n_chars, b.batch
     from shared s left join batch_of b using (doc_id)
     where s.n_chars >= $min_sentence
-),
-crossing as (
-    select key from holders group by key
+)
+select * from held where key in (
+    select key from held group by key
     having count(distinct coalesce(batch, -1)) > 1 or count(*) filter (batch is null) > 0
-),
-pairs as (
+);
+create or replace temp table bands as
+select k.key, k.doc_id::varchar as doc_id, k.n_chars, b.batch
+from sentence_keys k left join batch_of b on b.doc_id = k.doc_id::varchar
+where k.is_band and k.key in (
+    select key from sentence_keys where is_band group by key
+    having count(*) between 2 and $max_documents
+);
+"""
+# The pairs of holders those joins make, to cut the search into slices that fit in memory.
+NEIGHBOUR_PAIRS = """
+select coalesce(sum(n * (n - 1)), 0)::bigint from (
+    select count(*) as n from holders group by key
+    union all
+    select count(*) as n from bands group by key
+)
+"""
+# The reports outside each batch worth comparing with it: for a report of the batch, the
+# reports (of another batch, or not compared again) with which it shares at least
+# ``$min_shared`` characters of sentences (or ``$min_bands`` bands of a long sentence), the
+# ``$max_neighbours`` sharing most. Run for the reports of one slice (``hash(doc_id) %
+# $slices = $slice``) at a time: a report's neighbours are all found in its slice.
+NEIGHBOURS = """
+with pairs as (
     select a.batch, a.doc_id as mine, o.doc_id, a.n_chars
-    from holders a semi join crossing c on c.key = a.key
-    join holders o on o.key = a.key and o.doc_id <> a.doc_id
+    from holders a join holders o on o.key = a.key and o.doc_id <> a.doc_id
     where a.batch is not null and o.batch is distinct from a.batch
-),
--- sentences alike, not identical: a MinHash band of a long sentence (reuse.BAND_MIN_CHARS)
--- held by 2…max_documents reports
-bands as (
-    select k.key, k.doc_id::varchar as doc_id, k.n_chars, b.batch
-    from sentence_keys k left join batch_of b on b.doc_id = k.doc_id::varchar
-    where k.is_band and k.key in (
-        select key from sentence_keys where is_band group by key
-        having count(*) between 2 and $max_documents
-    )
+      and hash(a.doc_id) % $slices = $slice
 ),
 alike as (
     select a.batch, a.doc_id as mine, o.doc_id, max(a.n_chars) as n_chars
     from bands a join bands o on o.key = a.key and o.doc_id <> a.doc_id
     where a.batch is not null and o.batch is distinct from a.batch
+      and hash(a.doc_id) % $slices = $slice
     group by all
     -- one band in common happens by chance to sentences sharing a clause; sentences alike
     -- enough to count (reuse's min_similarity) share several of their 14
@@ -193,11 +209,11 @@ found as (
     qualify row_number() over (partition by mine order by n_chars desc, doc_id)
         <= $max_neighbours
 )
-select f.batch, f.doc_id, bool_or(f.doc_id in (select doc_id from dirty)) as dirty
+select distinct f.batch, f.doc_id, f.doc_id in (select doc_id from dirty) as dirty
 from found f
-group by f.batch, f.doc_id
-order by f.batch, f.doc_id
 """
+# Pairs of holders a slice of the neighbour search may join (DuckDB's 512 MB holds some 20 M)
+SLICE_PAIRS = 8_000_000
 # The corpus-wide counts find_reuse needs for a batch: every sentence (held by two reports
 # or more) of its reports and of their neighbours.
 BATCH_COUNTS = """
@@ -291,19 +307,28 @@ def plan_batches(
     connection.register("batch_of_arrow", batch_of)
     connection.execute("create or replace temp table batch_of as select * from batch_of_arrow")
     connection.unregister("batch_of_arrow")
-    for number, doc_id, dirty in connection.execute(
-        NEIGHBOURS,
-        {
-            "min_shared": min_shared,
-            "max_documents": max_documents,
-            "max_neighbours": 2 * max_sources,
-            "min_sentence": MIN_NEIGHBOUR_SENTENCE,
-            "min_bands": MIN_SHARED_BANDS,
-        },
-    ).fetchall():
-        batches[number].neighbours.append(doc_id)
-        if not dirty:
-            batches[number].clean.append(doc_id)
+    holders, bands = NEIGHBOUR_INPUTS.split(";")[:2]
+    connection.execute(holders, {"min_sentence": MIN_NEIGHBOUR_SENTENCE})
+    connection.execute(bands, {"max_documents": max_documents})
+    pairs = connection.execute(NEIGHBOUR_PAIRS).fetchone()[0]
+    # a slice per report at the most: a report's neighbours are found in one query
+    slices = max(1, min(-(-pairs // SLICE_PAIRS), sum(len(b.doc_ids) for b in batches)))
+    found: dict[int, dict[str, bool]] = {}
+    for number in range(slices):
+        for batch, doc_id, dirty in connection.execute(
+            NEIGHBOURS,
+            {
+                "min_shared": min_shared,
+                "max_neighbours": 2 * max_sources,
+                "min_bands": MIN_SHARED_BANDS,
+                "slices": slices,
+                "slice": number,
+            },
+        ).fetchall():
+            found.setdefault(batch, {})[doc_id] = dirty
+    for number, neighbours in found.items():
+        batches[number].neighbours = sorted(neighbours)
+        batches[number].clean = [d for d in batches[number].neighbours if not neighbours[d]]
     return batches
 
 

@@ -85,6 +85,33 @@ def test_batches_with_their_neighbours_find_what_one_pass_finds(tmp_path, monkey
     pd.testing.assert_frame_equal(table, _whole(out))
 
 
+def test_regression_the_neighbour_search_ran_out_of_memory_at_200_mb(tmp_path, monkeypatch):
+    # 200 MB of distinct reports made 68 M pairs of band holders, and DuckDB's 512 MB did not
+    # hold their aggregate: the search now runs in slices of reports; sliced as finely as it
+    # can be (a slice per report), it finds the same neighbours and the same passages
+    monkeypatch.setattr(reuse_index, "MAX_BATCH_DOCUMENTS", 3)
+    raw = _copies(tmp_path / "raw", TOWNS)
+    plans = []
+    original = reuse_index.plan_batches
+
+    def recording(*args, **kwargs):
+        # two neighbours a report: a slice must find a report's best, not its slice's best
+        plans.append(original(*args, **{**kwargs, "max_sources": 1}))
+        return plans[-1]
+
+    monkeypatch.setattr(reuse_index, "plan_batches", recording)
+    monkeypatch.setattr(reuse_index, "SLICE_PAIRS", 1)
+    build(raw, tmp_path / "sliced", progress=False, workers=0)
+    monkeypatch.setattr(reuse_index, "SLICE_PAIRS", 10**12)
+    build(raw, tmp_path / "whole", progress=False, workers=0, use_cache=False)
+    sliced, whole = plans
+    assert any(batch.neighbours for batch in whole)
+    assert [(b.doc_ids, b.neighbours, b.clean) for b in sliced] == [
+        (b.doc_ids, b.neighbours, b.clean) for b in whole
+    ]
+    pd.testing.assert_frame_equal(_table(tmp_path / "sliced"), _table(tmp_path / "whole"))
+
+
 def test_batches_run_in_worker_processes_alike(tmp_path, monkeypatch):
     monkeypatch.setattr(reuse_index, "MAX_BATCH_DOCUMENTS", 4)
     raw = _copies(tmp_path / "raw", TOWNS[:8])
