@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -450,7 +451,16 @@ def _write_generation(
     keys = [_batch_key(batch, key) for batch in batches]
     old_parts = _previous_parts(previous)
     linked = {number for number, batch_key in enumerate(keys) if batch_key in old_parts}
-    wanted = [item for n, batch in enumerate(batches) if n not in linked for item in batch]
+    # in a batch that changed, the files that did not keep their rows from the build before
+    keeper = _Keeper(previous, key)
+    kept = {n: keeper.unchanged(batch) for n, batch in enumerate(batches) if n not in linked}
+    wanted = [
+        item
+        for n, batch in enumerate(batches)
+        if n not in linked
+        for item in batch
+        if item.doc_id not in kept[n]
+    ]
     cached = cache.keys(item.sha256 for item in wanted if item.sha256) if use_cache else set()
     seen: set[str] = set()
     todo = []
@@ -461,7 +471,7 @@ def _write_generation(
     fresh = _fresh_entries(todo, workers=workers, limits=limits, executor=executor)
     shared: dict[str, Entry] = {}  # entries of files whose content appears more than once
     repeated = _repeated(wanted)
-    counts: dict = {"parsed": len(todo), "timeouts": 0, "linked": 0, "parts": []}
+    counts: dict = {"parsed": len(todo), "timeouts": 0, "linked": 0, "kept": 0, "parts": []}
     bar = _bar(len(inputs), progress)
     try:
         for number, (batch, batch_key) in enumerate(zip(batches, keys, strict=True)):
@@ -473,18 +483,22 @@ def _write_generation(
                         previous.path / f"{table_name}.parquet" / f"{old['name']}.parquet",
                         folder / f"{table_name}.parquet" / f"{name}.parquet",
                     )
-                counts["parts"].append({**old, "name": name})
+                counts["parts"].append({**old, "name": name, **_range(batch)})
                 counts["linked"] += len(batch)
                 if bar is not None:
                     bar.update(len(batch))
                 continue
+            keep = kept[number]
+            fresh_items = [item for item in batch if item.doc_id not in keep]
             stored = cache.get(
-                item.sha256 for item in batch if item.sha256 in cached and item.sha256 not in shared
+                item.sha256
+                for item in fresh_items
+                if item.sha256 in cached and item.sha256 not in shared
             )
             new: dict[str, bytes] = {}
             placed, extra = [], []
             timeouts = 0
-            for item in batch:
+            for item in fresh_items:
                 entry = item.failure or shared.get(item.sha256) or stored.get(item.sha256)
                 if entry is None and item.sha256 in cached:
                     # listed by the cache but unreadable (damaged): parse it here and now
@@ -508,10 +522,15 @@ def _write_generation(
                 )
                 if problem is not None:
                     extra.append(problem)
-            rows = _write_part(folder, name, results.assemble(placed, extra_problems=extra))
+            tables = results.assemble(placed, extra_problems=extra)
+            if keep:
+                tables = keeper.merge(tables, batch, keep)
+                counts["kept"] += len(keep)
+            rows = _write_part(folder, name, tables)
             # a file over its time budget is tried again next time: its batch is not linked
             counts["parts"].append(
                 {"key": batch_key, "name": name, "rows": rows, "reusable": not timeouts}
+                | _range(batch)
             )
             counts["timeouts"] += timeouts
             cache.put(new)
@@ -524,6 +543,113 @@ def _write_generation(
         if bar is not None:
             bar.close()
     return counts
+
+
+def _range(batch: list[_Input]) -> dict[str, str]:
+    """A part's first and last doc_id (parts hold disjoint ranges, in doc_id order)."""
+    return {"first": batch[0].doc_id, "last": batch[-1].doc_id}
+
+
+class _Keeper:
+    """The rows of unchanged files, taken from the build before's parts.
+
+    With 1 % of the files changed at random, nearly every batch holds a change and none can
+    be linked; rather than decode and assemble every file of such a batch again, a file
+    whose doc_id, shown path and content are as in the build before (same parser, same
+    limits) keeps its rows of every table from the part that held it, and only the changed
+    files are assembled. The rows go back in doc_id order, so that the part is the one a
+    clean build writes.
+    """
+
+    def __init__(self, previous: store.Generation | None, key: str) -> None:
+        self.previous = previous
+        self.before: dict[str, tuple[str, str]] = {}
+        self.firsts: list[str] = []
+        self.parts: list[dict] = []
+        if previous is None or _key_prefix_of(previous) != key:
+            return
+        parts = [p for p in previous.manifest.get("parts", []) if "first" in p]
+        if not parts or len(parts) != len(previous.manifest.get("parts", [])):
+            return  # a build before parts knew their range
+        try:
+            stored = pd.read_parquet(
+                previous.path / "inputs.parquet", columns=["doc_id", "source_path", "sha256"]
+            )
+        except (OSError, ValueError, pa.ArrowException):
+            return
+        self.before = {
+            d: (source, sha)
+            for d, source, sha in zip(
+                stored["doc_id"], stored["source_path"], stored["sha256"], strict=True
+            )
+        }
+        self.parts = sorted(parts, key=lambda part: part["first"])
+        self.firsts = [part["first"] for part in self.parts]
+
+    def _part_of(self, doc_id: str) -> dict | None:
+        import bisect
+
+        at = bisect.bisect_right(self.firsts, doc_id) - 1
+        if at < 0 or self.parts[at]["last"] < doc_id:
+            return None
+        return self.parts[at]
+
+    def unchanged(self, batch: list[_Input]) -> set[str]:
+        """The doc_ids of ``batch`` whose rows the build before holds, in a part it can
+        give them from (not one with a file over its time budget)."""
+        if not self.before:
+            return set()
+        found = set()
+        for item in batch:
+            same = self.before.get(item.doc_id) == (item.source_path, item.sha256)
+            if not same or item.failure is not None or not item.sha256:
+                continue
+            part = self._part_of(item.doc_id)
+            if part is not None and part.get("reusable"):
+                found.add(item.doc_id)
+        return found
+
+    def merge(self, tables: dict, batch: list[_Input], keep: set[str]) -> dict[str, pa.Table]:
+        """``tables`` (the changed files' rows) with the kept files' rows, in batch order."""
+        names = sorted({self._part_of(doc_id)["name"] for doc_id in keep})
+        order = [item.doc_id for item in batch]
+        merged = {}
+        for table_name in PER_FILE_TABLES:
+            table = tables[table_name]
+            if not isinstance(table, pa.Table):
+                table = results.table_from_frame(table, table_name)
+            old = [
+                store.read_rows(
+                    self.previous.path / f"{table_name}.parquet" / f"{name}.parquet", keep
+                )
+                for name in names
+            ]
+            merged[table_name] = _in_order([*old, table], order, table.schema)
+        return merged
+
+
+def _key_prefix_of(generation: store.Generation) -> str:
+    manifest = generation.manifest
+    return json.dumps([manifest.get("parser_version"), manifest.get("limits")], sort_keys=True)
+
+
+def _in_order(tables: list[pa.Table], order: list[str], schema: pa.Schema) -> pa.Table:
+    """The rows of ``tables`` (each file's rows together, in one of them) sorted by the
+    position of their doc_id in ``order``, each file's rows in their order."""
+    import pyarrow.compute as pc
+
+    table = pa.concat_tables([t.select(schema.names).cast(schema) for t in tables])
+    ids = table.column("doc_id")
+    if pa.types.is_dictionary(ids.type):
+        ids = ids.cast(ids.type.value_type)
+    position = pc.index_in(ids.cast(pa.string()), value_set=pa.array(order, pa.string()))
+    keyed = table.append_column("__position", position).append_column(
+        "__row", pa.array(np.arange(table.num_rows))
+    )
+    indices = pc.sort_indices(
+        keyed, sort_keys=[("__position", "ascending"), ("__row", "ascending")]
+    )
+    return table.take(indices).combine_chunks()
 
 
 def _repeated(inputs: list[_Input]) -> set[str]:
@@ -650,6 +776,7 @@ def _manifest(folder: Path, inputs, parser: str, limits: Limits, counts: dict) -
         "rows": rows,
         "parts": counts["parts"],
         "n_linked": counts["linked"],
+        "n_kept": counts["kept"],
         "parser_version": parser,
         "limits": _limits_record(limits),
         "n_files": len(inputs),

@@ -275,10 +275,17 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
     ``indicators``) plus the ``tokens`` Arrow table.
     """
     current = version.parser_version()
-    rows, problems = [], list(extra_problems)
+    # every table in the order of the files, each file's rows together (its name's problem
+    # first): a build may then keep a file's rows from the build before and put them back in
+    # their place
+    extras: dict[str, list[dict]] = {}
+    for problem in extra_problems:
+        extras.setdefault(str(problem["doc_id"]), []).append(problem)
+    rows, problems = [], []
     section_parts, indicator_parts, token_parts, key_parts = [], [], [], []
     for item in placed:
         entry, doc_id, source = item.entry, item.doc_id, item.source_path
+        problems.extend(extras.pop(doc_id, ()))
         for stage, message in entry["problems"]:
             problems.append(
                 {
@@ -299,6 +306,7 @@ def assemble(placed: Sequence[Placed], *, extra_problems: Sequence[dict] = ()) -
         indicator_parts.append((doc_id, entry["indicators"]))
         token_parts.append((doc_id, entry["tokens"]))
         key_parts.append((doc_id, entry["sentence_keys"]))
+    problems.extend(problem for left in extras.values() for problem in left)
     sections = _sections_frame(section_parts)
     return {
         "documents": documents_module.documents_frame(rows),

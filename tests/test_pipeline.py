@@ -108,6 +108,31 @@ def test_any_change_of_the_inputs_gives_the_tables_of_a_clean_build(tmp_path, ch
     assert_same_tables(tmp_path / "out", tmp_path / "clean")
 
 
+def test_a_changed_batch_keeps_its_unchanged_files_rows_and_equals_a_clean_build(
+    tmp_path, monkeypatch
+):
+    # 1 % of the files changed at random leaves no batch unchanged: the unchanged files of a
+    # changed batch keep their rows from the build before instead of being assembled again
+    monkeypatch.setattr(pipeline, "BATCH_CUT", 8)  # several parts of the sample
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW.parent, raw)
+    build(raw, tmp_path / "out", progress=False)
+    files = sorted(raw.rglob("*.txt"))
+    for path in files[3::20]:  # a changed file in most batches
+        path.write_text(path.read_text(encoding="utf-8") + "\n（本报告已修订）\n", "utf-8")
+    files[10].unlink()
+    shutil.copy(files[11], raw / "corpus" / "zz_copy.txt")  # new doc_id, known content
+    result = build(raw, tmp_path / "out", progress=False)
+    with store.open_generation(tmp_path / "out") as generation:
+        manifest = generation.manifest
+    assert len(manifest["parts"]) > 3
+    assert manifest["n_linked"] + manifest["n_kept"] >= len(files) - 6
+    assert manifest["n_kept"] > len(files) // 2
+    assert result.n_parsed == 4
+    build(raw, tmp_path / "clean", progress=False, use_cache=False)
+    assert_same_tables(tmp_path / "out", tmp_path / "clean")
+
+
 def test_bad_file_does_not_stop_the_build(tmp_path):
     raw = _raw_copy(tmp_path)
     (raw / "empty.txt").write_bytes(b"")
