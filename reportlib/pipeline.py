@@ -106,7 +106,11 @@ class BuildResult:
 
     @cached_property
     def sections(self) -> pd.DataFrame:
-        return self._read("sections")
+        """The sections, with their text (sliced from the documents': it is stored once)."""
+        documents = pd.read_parquet(
+            self.generation / "documents.parquet", columns=["doc_id", "text"]
+        )
+        return sections_module.with_text(self._read("sections"), documents)
 
     @cached_property
     def outline(self) -> pd.DataFrame:
@@ -396,6 +400,7 @@ def _write_part(folder: Path, name: str, tables: dict) -> dict[str, int]:
         table = tables[table_name]
         if not isinstance(table, pa.Table):
             table = results.table_from_frame(table, table_name)
+        table = results.stored(table, table_name)
         # each part has its own dictionaries (doc_id, section_id, token): bounded by a batch
         pq.write_table(
             table,
@@ -618,6 +623,7 @@ class _Keeper:
             table = tables[table_name]
             if not isinstance(table, pa.Table):
                 table = results.table_from_frame(table, table_name)
+            table = results.stored(table, table_name)
             old = [
                 store.read_rows(
                     self.previous.path / f"{table_name}.parquet" / f"{name}.parquet", keep

@@ -535,6 +535,13 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
+def stored(table: pa.Table, name: str) -> pa.Table:
+    """A batch of one table as the build stores it: without the columns the build does not
+    store (a section's text is in the documents table: ``sections.UNSTORED_COLUMNS``)."""
+    dropped = [c for c in sections_module.UNSTORED_COLUMNS.get(name, ()) if c in table.schema.names]
+    return table.drop_columns(dropped) if dropped else table
+
+
 def table_from_frame(frame: pd.DataFrame, name: str) -> pa.Table:
     """A batch of one table as Arrow, in the table's fixed schema (so every batch of every
     build has the same types, whatever its rows happen to hold)."""

@@ -231,8 +231,35 @@ def connect(out_dir: str | Path = "data/processed"):
         path = generation.table(name)
         if not path.exists():
             continue
-        connection.execute(f'create view "{name}" as select * from {parquet_source(path)}')
+        connection.execute(f'create view "{name}" as {_select_table(generation, name)}')
     return connection
+
+
+def _select_table(generation: Generation, name: str) -> str:
+    """The SQL that reads one table; the sections' text, stored once in the documents table,
+    is sliced from there (``substr`` counts characters, as Python does)."""
+    import pyarrow.parquet as pq
+
+    path = generation.table(name)
+    source = parquet_source(path)
+    first = next(iter(sorted(path.glob("*.parquet")))) if path.is_dir() else path
+    names = pq.read_schema(first).names
+    if name != "sections" or "text" in names:
+        return f"select * from {source}"
+    from reportlib.sections import SECTION_COLUMNS
+
+    columns = [
+        'substr(d.text, s.start + 1, s."end" - s.start) as text'
+        if column == "text"
+        else f's."{column}"'
+        for column in SECTION_COLUMNS
+        if column in names or column == "text"
+    ]
+    documents = parquet_source(generation.table("documents"))
+    return (
+        f"select {', '.join(columns)} from {source} s "
+        f"left join (select doc_id, text from {documents}) d on d.doc_id = s.doc_id"
+    )
 
 
 def parquet_source(path: Path) -> str:

@@ -181,6 +181,28 @@ def test_a_subset_of_the_tables_equals_the_whole_tables_filtered(tmp_path):
     )
 
 
+def test_section_text_is_stored_once_and_every_reader_gives_it_back(tmp_path):
+    import pyarrow.parquet as pq
+
+    from reportlib import split_sections
+
+    out = tmp_path / "out"
+    result = build(ROOT / "data" / "raw", out, progress=False)
+    with store.open_generation(out) as generation:
+        stored = pq.read_schema(next(generation.table("sections").glob("*.parquet")))
+    assert (
+        "text" not in stored.names
+        and "text" in pq.read_schema(next((out / "documents.parquet").glob("*.parquet"))).names
+    )
+    documents = result.documents
+    expected = split_sections(documents)[["doc_id", "section_id", "text"]]
+    by_sql = connect(out).execute("select doc_id, section_id, text from sections").df()
+    for got in (result.sections, load_tables(out).sections, by_sql):
+        merged = expected.merge(got[["doc_id", "section_id", "text"]], on=["doc_id", "section_id"])
+        assert len(merged) == len(expected) == len(got)
+        assert (merged["text_x"] == merged["text_y"]).all()
+
+
 def test_read_rows_reads_only_the_row_groups_that_can_hold_the_reports(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
