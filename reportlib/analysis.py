@@ -57,7 +57,7 @@ from reportlib.selection import (
     select_report,
     trend_documents,
 )
-from reportlib.store import Generation, pinned_generation, read_rows
+from reportlib.store import Generation, part_files, pinned_generation, read_rows
 from reportlib.views import (
     PART_NAMES,
     changes_since,
@@ -172,7 +172,7 @@ class Tables:
         if not path.exists():
             # a build older than the table: an empty one, so that notebooks still run
             frame = pd.DataFrame(columns=REUSE_COLUMNS if name == "reuse" else columns)
-        elif name == "sections" and "text" not in pq.read_schema(_parts(path)[0]).names:
+        elif name == "sections" and "text" not in pq.read_schema(part_files(path)[0]).names:
             # a section's text is stored once, in its report's: sliced from there
             wanted = None if columns is None else [c for c in columns if c != "text"]
             if columns is not None and "text" in columns:
@@ -199,7 +199,7 @@ class Tables:
             return self._read["documents"].drop(columns="text", errors="ignore")
         if "catalog" not in self._read:
             path = self.generation.table("documents")
-            names = pq.read_schema(next(iter(_parts(path)))).names
+            names = pq.read_schema(part_files(path)[0]).names
             self._read["catalog"] = self.table(
                 "documents", columns=[name for name in names if name != "text"]
             )
@@ -234,10 +234,6 @@ class Tables:
         if "counts" not in self._read:
             self._read["counts"] = count_keywords(self.tokens, self.documents)
         return self._read["counts"]
-
-
-def _parts(path: Path) -> list[Path]:
-    return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
 
 
 def find_data_dir(data_dir: str | Path = "data/processed") -> Path:

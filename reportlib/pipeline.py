@@ -196,7 +196,12 @@ def build(
         inputs = _scan(raw_dir, limits=limits)
         parser = version.parser_version()
         previous = store.published(out_dir)
-        if use_cache and previous is not None and _unchanged(previous, inputs, parser, limits):
+        before = _previous_inputs(previous) if use_cache else None
+        if (
+            use_cache
+            and previous is not None
+            and _unchanged(previous, before, inputs, parser, limits)
+        ):
             result = _result(out_dir, previous.path, inputs, started, parsed=0, published=False)
             result.removed = removed
             return result
@@ -207,8 +212,8 @@ def build(
             reusable = previous if use_cache and same_parser else None
             counts = _write_generation(
                 partial, inputs, cache, use_cache=use_cache, workers=workers, limits=limits,
-                progress=progress, previous=reusable, key=_key_prefix(parser, limits),
-                executor=executor,
+                progress=progress, previous=reusable, before=before,
+                key=_key_prefix(parser, _limits_record(limits)), executor=executor,
             )  # fmt: skip
             _write_reuse(
                 partial,
@@ -286,27 +291,45 @@ def _message(error: Exception, path: Path, source: str) -> str:
     return text.replace(os.fspath(path), source)
 
 
+def _previous_inputs(previous: store.Generation | None) -> dict[str, tuple[str, str]] | None:
+    """The build before's inputs, ``doc_id → (source_path, sha256)`` in doc_id order; None
+    when it has none readable."""
+    if previous is None:
+        return None
+    try:
+        stored = pd.read_parquet(
+            previous.path / "inputs.parquet", columns=["doc_id", "source_path", "sha256"]
+        )
+    except (OSError, ValueError, pa.ArrowException):
+        return None
+    return dict(
+        zip(
+            stored["doc_id"], zip(stored["source_path"], stored["sha256"], strict=True), strict=True
+        )
+    )
+
+
 def _unchanged(
-    previous: store.Generation, inputs: list[_Input], parser: str, limits: Limits
+    previous: store.Generation,
+    before: dict[str, tuple[str, str]] | None,
+    inputs: list[_Input],
+    parser: str,
+    limits: Limits,
 ) -> bool:
-    """Whether the published generation was built from exactly these files, by this parser,
-    with these limits, and nothing in it needs a second try (a file over its time budget)."""
+    """Whether the published generation was built from exactly these files (``before``: its
+    inputs), by this parser, with these limits, and nothing in it needs a second try (a file
+    over its time budget)."""
     manifest = previous.manifest
     if (
-        manifest.get("parser_version") != parser
+        before is None
+        or manifest.get("parser_version") != parser
         or manifest.get("limits") != _limits_record(limits)
         or manifest.get("n_timeouts", 0)
         or any(not previous.table(name).exists() for name in store.TABLES)
     ):
         return False
-    try:
-        stored = pd.read_parquet(previous.path / "inputs.parquet")
-    except (OSError, ValueError, pa.ArrowException):
-        return False
-    listed = [(item.doc_id, item.source_path, item.sha256) for item in inputs]
-    return listed == list(
-        zip(stored["doc_id"], stored["source_path"], stored["sha256"], strict=True)
-    )
+    listed = [(item.doc_id, (item.source_path, item.sha256)) for item in inputs]
+    return listed == list(before.items())
 
 
 def _input_shas(generation: Path) -> set[str]:
@@ -341,8 +364,9 @@ def _cut_after(doc_id: str) -> bool:
     return int.from_bytes(digest, "little") % BATCH_CUT == 0
 
 
-def _key_prefix(parser: str, limits: Limits) -> str:
-    return json.dumps([parser, _limits_record(limits)], sort_keys=True)
+def _key_prefix(parser: str | None, limits: dict | None) -> str:
+    """What every part depends on besides its files: the parser and the limits' record."""
+    return json.dumps([parser, limits], sort_keys=True)
 
 
 def _batch_key(batch: list[_Input], prefix: str) -> str:
@@ -397,10 +421,7 @@ def _write_part(folder: Path, name: str, tables: dict) -> dict[str, int]:
     """Write one batch's rows of every per-file table; returns the rows of each."""
     rows = {}
     for table_name in PER_FILE_TABLES:
-        table = tables[table_name]
-        if not isinstance(table, pa.Table):
-            table = results.table_from_frame(table, table_name)
-        table = results.stored(table, table_name)
+        table = _stored(tables, table_name)
         # each part has its own dictionaries (doc_id, section_id, token): bounded by a batch
         pq.write_table(
             table,
@@ -409,6 +430,14 @@ def _write_part(folder: Path, name: str, tables: dict) -> dict[str, int]:
         )
         rows[table_name] = table.num_rows
     return rows
+
+
+def _stored(tables: dict, name: str) -> pa.Table:
+    """One table of a batch (a frame or Arrow) as Arrow, in the form the build stores."""
+    table = tables[name]
+    if not isinstance(table, pa.Table):
+        table = results.table_from_frame(table, name)
+    return results.stored(table, name)
 
 
 def _link(source: Path, target: Path) -> None:
@@ -444,6 +473,7 @@ def _write_generation(
     limits: Limits,
     progress: bool,
     previous: store.Generation | None = None,
+    before: dict[str, tuple[str, str]] | None = None,
     key: str = "",
     executor: Executor | None = None,
 ) -> dict:
@@ -457,7 +487,7 @@ def _write_generation(
     old_parts = _previous_parts(previous)
     linked = {number for number, batch_key in enumerate(keys) if batch_key in old_parts}
     # in a batch that changed, the files that did not keep their rows from the build before
-    keeper = _Keeper(previous, key)
+    keeper = _Keeper(previous, before, key)
     kept = {n: keeper.unchanged(batch) for n, batch in enumerate(batches) if n not in linked}
     wanted = [
         item
@@ -566,28 +596,25 @@ class _Keeper:
     clean build writes.
     """
 
-    def __init__(self, previous: store.Generation | None, key: str) -> None:
+    def __init__(
+        self,
+        previous: store.Generation | None,
+        before: dict[str, tuple[str, str]] | None,
+        key: str,
+    ) -> None:
         self.previous = previous
         self.before: dict[str, tuple[str, str]] = {}
         self.firsts: list[str] = []
         self.parts: list[dict] = []
-        if previous is None or _key_prefix_of(previous) != key:
+        if previous is None or not before:
             return
-        parts = [p for p in previous.manifest.get("parts", []) if "first" in p]
-        if not parts or len(parts) != len(previous.manifest.get("parts", [])):
+        manifest = previous.manifest
+        if _key_prefix(manifest.get("parser_version"), manifest.get("limits")) != key:
+            return
+        parts = manifest.get("parts", [])
+        if not parts or any("first" not in part for part in parts):
             return  # a build before parts knew their range
-        try:
-            stored = pd.read_parquet(
-                previous.path / "inputs.parquet", columns=["doc_id", "source_path", "sha256"]
-            )
-        except (OSError, ValueError, pa.ArrowException):
-            return
-        self.before = {
-            d: (source, sha)
-            for d, source, sha in zip(
-                stored["doc_id"], stored["source_path"], stored["sha256"], strict=True
-            )
-        }
+        self.before = before
         self.parts = sorted(parts, key=lambda part: part["first"])
         self.firsts = [part["first"] for part in self.parts]
 
@@ -620,10 +647,7 @@ class _Keeper:
         order = [item.doc_id for item in batch]
         merged = {}
         for table_name in PER_FILE_TABLES:
-            table = tables[table_name]
-            if not isinstance(table, pa.Table):
-                table = results.table_from_frame(table, table_name)
-            table = results.stored(table, table_name)
+            table = _stored(tables, table_name)
             old = [
                 store.read_rows(
                     self.previous.path / f"{table_name}.parquet" / f"{name}.parquet", keep
@@ -632,11 +656,6 @@ class _Keeper:
             ]
             merged[table_name] = _in_order([*old, table], order, table.schema)
         return merged
-
-
-def _key_prefix_of(generation: store.Generation) -> str:
-    manifest = generation.manifest
-    return json.dumps([manifest.get("parser_version"), manifest.get("limits")], sort_keys=True)
 
 
 def _in_order(tables: list[pa.Table], order: list[str], schema: pa.Schema) -> pa.Table:

@@ -359,7 +359,9 @@ def _batch_counts(connection, batches: list[Batch]) -> Iterator[tuple[int, dict[
 def _parts(documents: Path) -> tuple[list[str], list[str], list[str]]:
     """Each part (file) of the documents table with its least and greatest doc_id (the build
     writes documents in doc_id order), to read only the parts that hold a batch's reports."""
-    files = sorted(documents.glob("*.parquet")) if documents.is_dir() else [documents]
+    from reportlib.store import part_files
+
+    files = part_files(documents)
     names, lows, highs = [], [], []
     for file in files:
         metadata = pq.ParquetFile(file).metadata

@@ -63,6 +63,7 @@ __all__ = [
     "generation_dir",
     "open_generation",
     "parquet_source",
+    "part_files",
     "pinned_generation",
     "read_rows",
     "write_table",
@@ -242,8 +243,7 @@ def _select_table(generation: Generation, name: str) -> str:
 
     path = generation.table(name)
     source = parquet_source(path)
-    first = next(iter(sorted(path.glob("*.parquet")))) if path.is_dir() else path
-    names = pq.read_schema(first).names
+    names = pq.read_schema(part_files(path)[0]).names
     if name != "sections" or "text" in names:
         return f"select * from {source}"
     from reportlib.sections import SECTION_COLUMNS
@@ -260,6 +260,15 @@ def _select_table(generation: Generation, name: str) -> str:
         f"select {', '.join(columns)} from {source} s "
         f"left join (select doc_id, text from {documents}) d on d.doc_id = s.doc_id"
     )
+
+
+def part_files(path: Path) -> list[Path]:
+    """The Parquet files of a table: its parts in order (a folder), or the file itself.
+
+    >>> part_files(Path("/data/reuse.parquet"))
+    [PosixPath('/data/reuse.parquet')]
+    """
+    return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
 
 
 def parquet_source(path: Path) -> str:
@@ -282,11 +291,9 @@ def count_rows(path: Path) -> int:
     """
     import pyarrow.parquet as pq
 
-    if path.is_dir():
-        return sum(
-            pq.ParquetFile(part).metadata.num_rows for part in sorted(path.glob("*.parquet"))
-        )
-    return pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+    if not path.exists():
+        return 0
+    return sum(pq.ParquetFile(part).metadata.num_rows for part in part_files(path))
 
 
 def read_rows(
@@ -316,7 +323,7 @@ def read_rows(
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    files = part_files(path)
     wanted = None if doc_ids is None else sorted(set(doc_ids))
     read = [] if columns is None or "doc_id" in columns else ["doc_id"]
     pieces, schema = [], None
