@@ -290,16 +290,37 @@ def normalize_for_reuse(text: str, *, names: Sequence[str] = ()) -> tuple[str, n
     del digit, number, first
     if found:
         # with no digit, separator or space in a name, no number or space overlaps one
-        pattern = re.compile("|".join(re.escape(name) for name in found))
-        for match in pattern.finditer(text):
-            replaced[match.start()] = ord("@")
-            drop[match.start() + 1 : match.end()] = True
+        for start, end in _matches(text, found):
+            replaced[start] = ord("@")
+            drop[start + 1 : end] = True
     offsets = np.flatnonzero(~drop).astype(np.int32 if len(text) < 2**31 else np.int64)
     del drop
     kept = codes[offsets]
     marks = replaced[offsets]
     kept[marks > 0] = marks[marks > 0]
     return kept.tobytes().decode("utf-32-le", "surrogatepass"), offsets
+
+
+def _matches(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
+    """Where ``names`` are found in ``text``, as a regular expression of them (longest
+    first) finds them: from the left, the longest at each place, none overlapping. Found by
+    ``str.find``: compiling a pattern for each report's names cost more than normalising it.
+
+    >>> _matches("永乐镇永乐村", ["永乐镇", "永乐"])
+    [(0, 3), (3, 5)]
+    """
+    found = []
+    for name in names:
+        start = text.find(name) if name else -1
+        while start >= 0:
+            found.append((start, start + len(name)))
+            start = text.find(name, start + 1)
+    found.sort(key=lambda match: (match[0], -match[1]))
+    chosen: list[tuple[int, int]] = []
+    for start, end in found:
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end))
+    return chosen
 
 
 # what [^\S\n] matches: white space but line ends (none above U+3000, 　)
@@ -429,8 +450,18 @@ def _signatures(keys: Sequence[str]) -> np.ndarray:
     ((3, 64), True, True)
     """
     matrix = np.empty((len(keys), NUM_PERM), dtype=np.uint32)
-    if not len(keys):
-        return matrix
+    # sentences at a time: the working arrays are a block's, not the corpus's (a batch of
+    # 15,000 reports held a gigabyte of them)
+    for low in range(0, len(keys), _BLOCK_SENTENCES):
+        matrix[low : low + _BLOCK_SENTENCES] = _block_signatures(keys[low : low + _BLOCK_SENTENCES])
+    return matrix
+
+
+_BLOCK_SENTENCES = 4096
+
+
+def _block_signatures(keys: Sequence[str]) -> np.ndarray:
+    """:func:`_signatures` of a few thousand sentences."""
     lengths = np.fromiter((len(key) for key in keys), dtype=np.int64, count=len(keys))
     codes = np.concatenate([_codes(key) for key in keys]).astype(np.uint64)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
@@ -454,22 +485,21 @@ def _signatures(keys: Sequence[str]) -> np.ndarray:
     )
     hashes = _mix(columns)
     del columns
-    bounds = np.concatenate([[0], np.cumsum(n_shingles)])
-    for low in range(0, len(keys), 4096):  # sentences at a time, so the product stays small
-        high = min(low + 4096, len(keys))
-        segment = hashes[bounds[low] : bounds[high]]
-        best = np.full((high - low, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
-        for part in range(0, len(segment), _CHUNK_SHINGLES):
-            chunk = segment[part : part + _CHUNK_SHINGLES]
-            permuted = (
-                (chunk[:, None] * _MULTIPLIERS[None, :] + _OFFSETS[None, :]) >> np.uint64(32)
-            ).astype(np.uint32)
-            rows = owner[bounds[low] + part : bounds[low] + part + len(chunk)] - low
-            starts_here = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
-            reduced = np.minimum.reduceat(permuted, starts_here, axis=0)
-            np.minimum.at(best, rows[starts_here], reduced)
-        matrix[low:high] = best
-    return matrix
+    best = np.full((len(keys), NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    for part in range(0, len(hashes), _CHUNK_SHINGLES):
+        chunk = hashes[part : part + _CHUNK_SHINGLES]
+        # a permutation a row: reduceat along rows is three times quicker than down
+        # columns, and the operations in place make no temporaries
+        permuted = np.multiply(_MULTIPLIERS[:, None], chunk[None, :])
+        permuted += _OFFSETS[:, None]
+        permuted >>= np.uint64(32)
+        rows = owner[part : part + len(chunk)]
+        starts_here = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+        reduced = np.minimum.reduceat(permuted.astype(np.uint32), starts_here, axis=1).T
+        # a sentence's shingles are consecutive: each row once in a chunk
+        chosen = rows[starts_here]
+        best[chosen] = np.minimum(best[chosen], reduced)
+    return best
 
 
 @functools.cache
@@ -496,9 +526,13 @@ def _bands(threshold: float) -> list[tuple[int, int]]:
     return [(band * r, (band + 1) * r) for band in range(b)]
 
 
-def _buckets(signatures: np.ndarray, bands: Sequence[tuple[int, int]]) -> Iterator[list[int]]:
-    """Sentences (ascending) that share one band's values: the candidates MinHash LSH would
-    return for each other."""
+def _buckets(
+    signatures: np.ndarray, bands: Sequence[tuple[int, int]]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Sentences that share one band's values, the candidates MinHash LSH would return for
+    each other: for each band, its buckets' members (ascending within a bucket) one bucket
+    after the other, and where each bucket starts."""
+    found = []
     for start, end in bands:
         band = _mix(signatures[:, start:end])
         _, bucket = np.unique(band, return_inverse=True)
@@ -507,20 +541,68 @@ def _buckets(signatures: np.ndarray, bands: Sequence[tuple[int, int]]) -> Iterat
         if not len(shared):
             continue
         members = shared[np.argsort(bucket[shared], kind="stable")]
-        splits = np.flatnonzero(np.diff(bucket[members])) + 1
-        yield from (group.tolist() for group in np.split(members, splits))
+        found.append((members, np.flatnonzero(np.diff(bucket[members], prepend=-1))))
+    return found
+
+
+def _crowded(members: np.ndarray, starts: np.ndarray, homes: np.ndarray) -> np.ndarray:
+    """Buckets where a report has more than ``MAX_BUCKET_KEYS`` sentences (those where
+    :func:`_bucket_pairs` passes over some and records them in ``tails``)."""
+    sizes = np.diff(starts, append=len(members))
+    bucket = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
+    held, counts = np.unique(bucket * (int(homes.max()) + 1) + homes[members], return_counts=True)
+    crowded = np.zeros(len(starts), dtype=bool)
+    crowded[held[counts > MAX_BUCKET_KEYS] // (int(homes.max()) + 1)] = True
+    return crowded
+
+
+def _candidates(
+    buckets: Sequence[tuple[np.ndarray, np.ndarray]],
+    homes: Sequence[int],
+    *,
+    wanted: np.ndarray | None = None,
+) -> np.ndarray:
+    """The pairs of sentences to check, as ``key * n_keys + other`` (ascending, once each):
+    those :func:`_bucket_pairs` gives in every bucket of every band or, with ``wanted`` (a
+    mask over sentences), only those with a wanted side. A bucket with no wanted sentence
+    gives none of those, and is passed over unless it is crowded (it would change
+    ``tails``): the work is the wanted sentences' buckets, not all."""
+    n_keys = len(homes)
+    candidates = array("q")
+    tails: set[int] = set()
+    home_array = np.asarray(homes, dtype=np.int64)
+    marked = None if wanted is None else wanted.tolist()
+    for members, starts in buckets:
+        ends = np.append(starts[1:], len(members))
+        if wanted is None:
+            chosen = range(len(starts))
+        else:
+            holding = np.add.reduceat(wanted[members].astype(np.int64), starts) > 0
+            chosen = np.flatnonzero(holding | _crowded(members, starts, home_array)).tolist()
+        for bucket in chosen:
+            group = members[starts[bucket] : ends[bucket]].tolist()
+            pairs = _bucket_pairs(group, homes, tails, wanted=marked)
+            candidates.extend(key * n_keys + other for key, other in pairs)
+    return np.unique(np.frombuffer(candidates, dtype=np.int64))
 
 
 def _bucket_pairs(
-    members: Sequence[int], homes: Sequence[int], tails: set[int]
+    members: Sequence[int],
+    homes: Sequence[int],
+    tails: set[int],
+    *,
+    wanted: Sequence[bool] | None = None,
 ) -> Iterator[tuple[int, int]]:
     """Pairs of one bucket's sentences to check (``homes``: each sentence's report): all, but
     a report's sentences beyond its first ``MAX_BUCKET_KEYS`` there only with the bucket's
     first and with that report's previous one, and only in the first bucket where they are
-    such (``tails``: those met so far, updated).
+    such (``tails``: those met so far, updated). With ``wanted`` (a flag per sentence), only
+    those of these pairs with a wanted side.
 
     >>> list(_bucket_pairs([0, 1, 2], [0, 0, 1], set()))
     [(0, 1), (0, 2), (1, 2)]
+    >>> list(_bucket_pairs([0, 1, 2], [0, 0, 1], set(), wanted=[False, True, False]))
+    [(0, 1), (1, 2)]
     >>> tails = set()
     >>> len(list(_bucket_pairs(range(100), [0] * 100, tails)))  # 28 + 2 × 92, not 4950
     212
@@ -528,17 +610,22 @@ def _bucket_pairs(
     28
     """
     heads: list[int] = []
+    wanted_heads: list[int] = []
     seen: Counter[int] = Counter()
     previous: dict[int, int] = {}
     for key in members:
         home = homes[key]
+        mine = wanted is None or wanted[key]
         if seen[home] < MAX_BUCKET_KEYS:
-            yield from ((head, key) for head in heads)
+            yield from ((head, key) for head in (heads if mine else wanted_heads))
             heads.append(key)
+            if mine:
+                wanted_heads.append(key)
         elif key not in tails:
             tails.add(key)
-            yield heads[0], key
-            if previous[home] != heads[0]:
+            if mine or wanted[heads[0]]:
+                yield heads[0], key
+            if previous[home] != heads[0] and (mine or wanted[previous[home]]):
                 yield previous[home], key
         seen[home] += 1
         previous[home] = key
@@ -665,8 +752,16 @@ def find_reuse(
     key_texts = list(number_of_key)
     del number_of_key
 
-    similar = _similar_keys(key_texts, homes, threshold=threshold, min_similarity=min_similarity)
+    focus = None if only is None else np.isin(np.asarray(doc_ids, dtype=object), list(only))
     keys_of_doc = [text.keys for text in prepared]
+    focus_keys = None
+    if focus is not None:
+        focus_keys = np.zeros(len(key_texts), dtype=bool)
+        for doc in np.flatnonzero(focus).tolist():
+            focus_keys[keys_of_doc[doc]] = True
+    similar = _similar_keys(
+        key_texts, homes, threshold=threshold, min_similarity=min_similarity, focus=focus_keys
+    )
     occurrences = _Occurrences.of(keys_of_doc, len(key_texts), similar)
     if corpus_counts is not None:
         known = np.fromiter(
@@ -682,7 +777,6 @@ def find_reuse(
         keys_of_doc, places, similar, sharing, at_once.tolist(), max_documents=max_documents
     )
     del places
-    focus = None if only is None else np.isin(np.asarray(doc_ids, dtype=object), list(only))
     made = _at_once_pairs(
         occurrences, at_once, similar, sharing, max_documents=max_documents, focus=focus
     )
@@ -783,26 +877,43 @@ class _Text:
 
 
 def _similar_keys(
-    key_texts: Sequence[str], homes: Sequence[int], *, threshold: float, min_similarity: float
+    key_texts: Sequence[str],
+    homes: Sequence[int],
+    *,
+    threshold: float,
+    min_similarity: float,
+    focus: np.ndarray | None = None,
 ) -> dict[int, dict[int, float]]:
     """Distinct sentences alike enough to be copies of each other: ``{key: {other: ratio}}``,
-    both ways (a sentence is never listed as similar to itself)."""
-    signatures = _signatures(key_texts)
+    both ways (a sentence is never listed as similar to itself).
+
+    With ``focus`` (a mask over sentences: those of the reports compared), only what the
+    pairs with a focused side need: every sentence like a focused one, and every sentence
+    like one of those (whose family is then whole: a formula's count and a family's order
+    depend on it). The others' likeness among themselves is not looked for, and this is
+    most of the work where a batch's neighbours outnumber it."""
+    buckets = _buckets(_signatures(key_texts), _bands(threshold))
     n_keys = len(key_texts)
-    candidates = array("q")
-    tails: set[int] = set()
-    for members in _buckets(signatures, _bands(threshold)):
-        pairs = _bucket_pairs(members, homes, tails)
-        candidates.extend(key * n_keys + other for key, other in pairs)
-    del signatures
     similar: dict[int, dict[int, float]] = defaultdict(dict)
-    # each pair once (a pair shares several bands), in order: the relation is symmetric
-    for code in np.unique(np.frombuffer(candidates, dtype=np.int64)).tolist():
-        key, other = divmod(code, n_keys)
-        ratio = _ratio(key_texts[key], key_texts[other], min_similarity)
-        if ratio is not None:
-            similar[key][other] = ratio
-            similar[other][key] = ratio
+
+    def check(codes: np.ndarray) -> None:
+        # each pair once (a pair shares several bands), in order: the relation is symmetric
+        for code in codes.tolist():
+            key, other = divmod(code, n_keys)
+            ratio = _ratio(key_texts[key], key_texts[other], min_similarity)
+            if ratio is not None:
+                similar[key][other] = ratio
+                similar[other][key] = ratio
+
+    check(_candidates(buckets, homes, wanted=focus))
+    if focus is not None:
+        near = np.zeros(n_keys, dtype=bool)
+        near[list(similar)] = True
+        near &= ~focus
+        if near.any():
+            codes = _candidates(buckets, homes, wanted=near)
+            # those with a focused side were checked above
+            check(codes[~focus[codes // n_keys] & ~focus[codes % n_keys]])
     return dict(similar)
 
 

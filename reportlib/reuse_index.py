@@ -34,7 +34,7 @@ import itertools
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -392,12 +392,19 @@ def _groups_of(doc_ids: Sequence[str], lows: list[str], highs: list[str]) -> lis
     return sorted(groups)
 
 
-def _read_documents(places: Sequence[str]) -> pa.Table:
-    """The row groups ``file#index`` of the documents table, as one Arrow table."""
+def _read_documents(places: Sequence[str], doc_ids: Collection[str]) -> pa.Table:
+    """The reports ``doc_ids`` of the row groups ``file#index`` of the documents table, as one
+    Arrow table. Each row group is filtered as it is read: a batch's reports and neighbours
+    are spread over most of a large build's row groups, and most of their rows are others'."""
+    import pyarrow.compute as pc
+
+    wanted = pa.array(sorted(doc_ids), pa.string())
     tables = []
     for place in places:
         file, index = place.rsplit("#", 1)
-        tables.append(pq.ParquetFile(file).read_row_group(int(index), columns=_DOCUMENT_COLUMNS))
+        group = pq.ParquetFile(file).read_row_group(int(index), columns=_DOCUMENT_COLUMNS)
+        tables.append(group.filter(pc.is_in(group.column("doc_id").cast(pa.string()), wanted)))
+        del group
     return pa.concat_tables(tables) if tables else pa.table({c: [] for c in _DOCUMENT_COLUMNS})
 
 
@@ -418,8 +425,8 @@ def run_batches(
             on_file(number)
         spec = json.loads(Path(task.path).read_text("utf-8"))
         wanted = set(spec["doc_ids"]) | set(spec["neighbours"])
-        frame = _read_documents(spec["row_groups"]).to_pandas()
-        frame = frame[frame["doc_id"].isin(wanted)].sort_values("doc_id", kind="stable")
+        frame = _read_documents(spec["row_groups"], wanted).to_pandas()
+        frame = frame.sort_values("doc_id", kind="stable")
         counts = {int(key): int(n) for key, n in spec["counts"]}
         mine, clean = set(spec["doc_ids"]), set(spec.get("clean", ()))
         found = reuse.find_reuse(frame, only=mine, corpus_counts=counts)

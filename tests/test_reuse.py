@@ -194,6 +194,48 @@ def test_formulae_are_counted_but_not_paired():
     assert (summary["boilerplate_ratio"] == 0).all() and (summary["formula_ratio"] > 0.5).all()
 
 
+_ALIKE = "全面推行行政执法公示制度执法全过程记录制度和重大执法决定法制审核制度并组织全体执法人员集中培训。"
+
+
+def test_only_finds_a_neighbours_whole_family_of_sentences_alike():
+    # d's sentence is like n1's, n1's like n2's and n3's, d's not like theirs: n1's sentence
+    # is then in 4 reports with its family, a formula at max_documents 3, so the pair from
+    # n1's side is not made; looking only for sentences like d's would count 2 and make it
+    like_d = _ALIKE.replace("全面推行", "深入落实")
+    like_n1 = like_d.replace("集中培训", "轮岗学习").replace("组织全体", "安排全部")
+    documents = pd.DataFrame(
+        {"doc_id": ["d", "n1", "n2", "n3"], "text": [_ALIKE, like_d, like_n1, like_n1]}
+    )
+    options = {"max_sources": None, "max_documents": 3, "min_chars": 30}
+    whole = find_reuse(documents, **options)
+    assert whole[["doc_id", "other_doc_id"]].values.tolist()[:1] == [["d", "n1"]]
+    expected = whole[whole["doc_id"].eq("d") | whole["other_doc_id"].eq("d")]
+    part = find_reuse(documents, only={"d"}, **options)
+    pd.testing.assert_frame_equal(part, expected.reset_index(drop=True))
+
+
+def test_only_does_not_compare_the_neighbours_sentences_with_one_another(monkeypatch):
+    # a batch of one report and 40 neighbours that reword one sentence among themselves
+    # (not like the report's): find_reuse checks no pair of theirs for likeness
+    from reportlib import reuse as module
+
+    checked = []
+    ratio = module._ratio
+    monkeypatch.setattr(module, "_ratio", lambda *a: checked.append(a) or ratio(*a))
+    neighbours = [_ALIKE.replace("集中培训", f"第{'一二三四五六七八九十'[i % 10]}{i}次培训")
+                  for i in range(40)]  # fmt: skip
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["d", *(f"n{i:02d}" for i in range(40))],
+            "text": ["深入开展法治宣传教育，组织开展送法下乡活动，发放宣传资料。", *neighbours],
+        }
+    )
+    find_reuse(documents)
+    assert len(checked) > 20  # without only, the pairs of the neighbours' sentences
+    checked.clear()
+    assert find_reuse(documents, only={"d"}).empty and checked == []
+
+
 def test_normalisation_keeps_offsets():
     text = "永乐镇 全年开展检查60次,\n永乐 共计1,200人。"
     normalized, offsets = normalize_for_reuse(text, names=["永乐镇"])
