@@ -153,17 +153,26 @@ with held as (
     select s.key, s.doc_id, s.n_chars, b.batch
     from shared s left join batch_of b using (doc_id)
     where s.n_chars >= $min_sentence
+      -- a re-run compares few reports: only their sentences' holders are joined
+      and s.key in (select key from shared semi join batch_of using (doc_id))
 )
 select * from held where key in (
     select key from held group by key
     having count(distinct coalesce(batch, -1)) > 1 or count(*) filter (batch is null) > 0
 );
 create or replace temp table bands as
-select k.key, k.doc_id::varchar as doc_id, k.n_chars, b.batch
-from sentence_keys k left join batch_of b on b.doc_id = k.doc_id::varchar
-where k.is_band and k.key in (
-    select key from sentence_keys where is_band group by key
-    having count(*) between 2 and $max_documents
+with batched as (
+    select k.key, k.doc_id::varchar as doc_id, k.n_chars
+    from sentence_keys k
+    where k.is_band and k.key in (
+        select key from sentence_keys k semi join batch_of b on b.doc_id = k.doc_id::varchar
+        where k.is_band
+    )
+)
+select k.key, k.doc_id, k.n_chars, b.batch
+from batched k left join batch_of b using (doc_id)
+where k.key in (
+    select key from batched group by key having count(*) between 2 and $max_documents
 );
 """
 # The pairs of holders those joins make, to cut the search into slices that fit in memory.
@@ -555,17 +564,35 @@ def write_reuse(
 # one another from the build before.
 DIRTY = """
 create or replace temp table dirty as
-with new_counts as (select key, count(*) as n from sentence_keys where not is_band group by key),
-     old_counts as (select key, count(*) as n from old_keys where not is_band group by key),
-     changed_keys as (
-        select coalesce(a.key, b.key) as key
-        from new_counts a full outer join old_counts b on a.key = b.key
-        where a.n is distinct from b.n
-     ),
-     changed as (
-        select d.doc_id::varchar as doc_id from documents d
-        anti join old_documents o on o.doc_id::varchar = d.doc_id::varchar and o.sha256 = d.sha256
-     )
+with changed as (
+    select d.doc_id::varchar as doc_id from documents d
+    anti join old_documents o on o.doc_id::varchar = d.doc_id::varchar and o.sha256 = d.sha256
+), gone as (
+    select o.doc_id::varchar as doc_id from old_documents o
+    anti join documents d on d.doc_id::varchar = o.doc_id::varchar and d.sha256 = o.sha256
+),
+-- only a sentence of a report new, changed or gone can change its count: those are
+-- counted, not every sentence of the corpus twice
+touched as (
+    select key from sentence_keys k semi join changed c on c.doc_id = k.doc_id::varchar
+    where not k.is_band
+    union
+    select key from old_keys k semi join gone g on g.doc_id = k.doc_id::varchar
+    where not k.is_band
+),
+new_counts as (
+    select key, count(*) as n from sentence_keys semi join touched using (key)
+    where not is_band group by key
+),
+old_counts as (
+    select key, count(*) as n from old_keys semi join touched using (key)
+    where not is_band group by key
+),
+changed_keys as (
+    select coalesce(a.key, b.key) as key
+    from new_counts a full outer join old_counts b on a.key = b.key
+    where a.n is distinct from b.n
+)
 select doc_id from changed
 union
 select distinct k.doc_id::varchar from sentence_keys k semi join changed_keys c on c.key = k.key
