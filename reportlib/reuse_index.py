@@ -116,19 +116,24 @@ where not k.is_band and c.n_documents between 2 and $max_documents
 # report shares no sentence. With each report's weight: the occurrences of its shared
 # sentences in the corpus, the pairs of sentences it can make. Ordered for batching.
 GROUPS = """
-with first as (select doc_id, min(key) as signature from shared group by doc_id),
+with compared as (select * from shared semi join dirty using (doc_id)),
+-- the signatures of the reports holding a sentence of those compared (a re-run compares few)
+holders as (select distinct doc_id from shared where key in (select key from compared)),
+first as (
+    select doc_id, min(key) as signature from shared semi join holders using (doc_id)
+    group by doc_id
+),
 key_votes as (
     select s.key, f.signature, count(*) as n
-    from shared s join first f using (doc_id) group by all
+    from shared s join first f using (doc_id)
+    where s.key in (select key from compared) group by all
 ),
 key_group as (
     select key, signature as grp from key_votes
     qualify row_number() over (partition by key order by n desc, signature) = 1
 ),
 doc_votes as (
-    select s.doc_id, g.grp, count(*) as n
-    from shared s join key_group g using (key)
-    where s.doc_id in (select doc_id from dirty) group by all
+    select s.doc_id, g.grp, count(*) as n from compared s join key_group g using (key) group by all
 ),
 doc_group as (
     select doc_id, grp from doc_votes
@@ -136,7 +141,7 @@ doc_group as (
 ),
 weights as (
     select s.doc_id, sum(c.n_documents) as weight
-    from shared s join counts c using (key) group by s.doc_id
+    from compared s join counts c using (key) group by s.doc_id
 )
 select d.doc_id, g.grp, coalesce(w.weight, 0) as weight
 from dirty d left join doc_group g using (doc_id) left join weights w using (doc_id)
