@@ -20,8 +20,11 @@ works from the ``sentence_keys`` table (each report's distinct normalised senten
    batch's rows are written to a Parquet file of their own; DuckDB sorts them into
    ``reuse.parquet``.
 
-Memory is bounded by a batch and its neighbours, not by the corpus; the work is one pass of
-``find_reuse`` over each batch and its neighbours. The SQL (``COUNTS``, ``SHARED``,
+Memory is bounded by a batch and its neighbours, not by the corpus: a batch whose neighbours
+bring it over ``MAX_COMPARED_CHARS`` is cut again, smaller, and its neighbours found again
+(on distinct text they are ten times the batch). The work is one pass of ``find_reuse`` over
+each batch and its neighbours, where only the batch's own sentences are looked at for
+likeness (``find_reuse``'s ``only``). The SQL (``COUNTS``, ``SHARED``,
 ``GROUPS``, ``NEIGHBOUR_INPUTS``, ``NEIGHBOURS``, ``BATCH_COUNTS``) reads only
 ``sentence_keys`` and a ``batch_of`` table (``doc_id, batch``), so a team can run it in any DuckDB (or another SQL engine) where their
 tables live.
@@ -69,6 +72,10 @@ __all__ = [
 MAX_BATCH_DOCUMENTS = 5000
 MAX_BATCH_CHARS = 4_000_000
 MAX_BATCH_PAIRS = 1_500_000
+# A batch and its neighbours hold at most so many characters (unless it is one report):
+# find_reuse's peak is about 40 bytes a character compared, so a worker stays near 0.6 GB.
+# On distinct text the neighbours are ten times the batch, and a batch is cut again.
+MAX_COMPARED_CHARS = 8_000_000
 # Two reports in different batches are compared when they share sentences of at least this
 # many characters in all: find_reuse's shortest passage (50) less what it may grow over at
 # its edges without a sentence of its own (two sentences too short to compare, under 10).
@@ -255,6 +262,7 @@ def plan_batches(
     max_documents: int = 200,
     max_batch_documents: int | None = None,
     max_batch_chars: int | None = None,
+    max_compared_chars: int | None = None,
     min_shared: int = MIN_SHARED_CHARS,
     max_sources: int = 20,
 ) -> list[Batch]:
@@ -264,7 +272,9 @@ def plan_batches(
 
     ``lengths`` gives each report's characters. A batch holds at most
     ``max_batch_documents`` reports (default :data:`MAX_BATCH_DOCUMENTS`) and
-    ``max_batch_chars`` characters (:data:`MAX_BATCH_CHARS`), its neighbours aside.
+    ``max_batch_chars`` characters (:data:`MAX_BATCH_CHARS`), its neighbours aside; with
+    them, at most ``max_compared_chars`` (:data:`MAX_COMPARED_CHARS`): a batch over it is cut
+    again, smaller, and its neighbours found again, until it fits or holds one report.
 
     Examples
     --------
@@ -278,38 +288,83 @@ def plan_batches(
     ...                        max_batch_documents=1)
     >>> [(batch.doc_ids, batch.neighbours) for batch in batches]
     [(['a'], ['b']), (['b'], ['a']), (['c'], [])]
+    >>> [batch.doc_ids for batch in plan_batches(connection, lengths={"a": 10, "b": 10, "c": 10},
+    ...                                           max_compared_chars=15)]
+    [['a'], ['b'], ['c']]
     """
-    max_batch_documents = max_batch_documents or MAX_BATCH_DOCUMENTS
-    max_batch_chars = max_batch_chars or MAX_BATCH_CHARS
-    max_batch_pairs = MAX_BATCH_PAIRS
+    limits = {
+        "documents": max_batch_documents or MAX_BATCH_DOCUMENTS,
+        "chars": max_batch_chars or MAX_BATCH_CHARS,
+        "pairs": MAX_BATCH_PAIRS,
+    }
+    max_compared_chars = max_compared_chars or MAX_COMPARED_CHARS
     connection.execute(COUNTS)
     connection.execute(SHARED, {"max_documents": max_documents})
+    rows = connection.execute(GROUPS).fetchall()
+    # the reports of a batch too heavy with its neighbours get a batch at most half as large
+    caps: dict[str, int] = {}
+    while True:
+        batches = _cut(rows, lengths, limits, caps)
+        _neighbours(
+            connection, batches, max_documents=max_documents, min_shared=min_shared,
+            max_sources=max_sources,
+        )  # fmt: skip
+        heavy = False
+        for batch in batches:
+            compared = sum(lengths.get(d, 0) for d in (*batch.doc_ids, *batch.neighbours))
+            if compared > max_compared_chars and len(batch.doc_ids) > 1:
+                heavy = True
+                # the neighbours do not shrink as fast as the batch: at least halve it
+                factor = min(0.5, max_compared_chars / compared)
+                cap = max(1, int(len(batch.doc_ids) * factor))
+                caps.update(dict.fromkeys(batch.doc_ids, cap))
+        if not heavy:
+            return batches
+
+
+def _cut(
+    rows: list[tuple], lengths: dict[str, int], limits: dict[str, int], caps: dict[str, int]
+) -> list[Batch]:
+    """Reports in ``GROUPS`` order, cut into batches within ``limits``; a report with a cap
+    is in a batch of at most so many reports."""
     batches: list[Batch] = []
     size = chars = weight = 0
+    most = limits["documents"]
 
     def full(documents: int, length: int, pairs: int) -> bool:
         return (
-            size + documents > max_batch_documents
-            or chars + length > max_batch_chars
-            or weight + pairs > max_batch_pairs
+            size + documents > most
+            or chars + length > limits["chars"]
+            or weight + pairs > limits["pairs"]
         )
 
-    for _group, rows in itertools.groupby(
-        connection.execute(GROUPS).fetchall(), key=lambda row: row[1]
-    ):
-        members = [(doc_id, lengths.get(doc_id, 0), pairs) for doc_id, _, pairs in rows]
+    def start(doc_id: str) -> None:
+        nonlocal size, chars, weight, most
+        batches.append(Batch(len(batches), [], []))
+        size = chars = weight = 0
+        most = min(limits["documents"], caps.get(doc_id, limits["documents"]))
+
+    for _group, group_rows in itertools.groupby(rows, key=lambda row: row[1]):
+        members = [(doc_id, lengths.get(doc_id, 0), pairs) for doc_id, _, pairs in group_rows]
         if batches and full(len(members), sum(m[1] for m in members), sum(m[2] for m in members)):
-            size = chars = weight = 0  # a group starts a batch of its own rather than be cut
-            batches.append(Batch(len(batches), [], []))
+            start(members[0][0])  # a group starts a batch of its own rather than be cut
         for doc_id, length, pairs in members:
-            if not batches or (size and full(1, length, pairs)):
-                batches.append(Batch(len(batches), [], []))
-                size = chars = weight = 0
+            # a report capped lower than the batch it comes to starts one of its own
+            tighter = caps.get(doc_id, most) < most
+            if not batches or (size and (full(1, length, pairs) or tighter)):
+                start(doc_id)
             batches[-1].doc_ids.append(doc_id)
             size, chars, weight = size + 1, chars + length, weight + pairs
     batches = [batch for batch in batches if batch.doc_ids]
     for number, batch in enumerate(batches):
         batch.number = number
+    return batches
+
+
+def _neighbours(
+    connection, batches: list[Batch], *, max_documents: int, min_shared: int, max_sources: int
+) -> None:
+    """Fill in each batch's neighbours (see ``NEIGHBOURS``), writing ``batch_of``."""
     batch_of = pa.table(
         {
             "doc_id": pa.array([d for batch in batches for d in batch.doc_ids], pa.string()),
@@ -340,10 +395,10 @@ def plan_batches(
             },
         ).fetchall():
             found.setdefault(batch, {})[doc_id] = dirty
-    for number, neighbours in found.items():
-        batches[number].neighbours = sorted(neighbours)
-        batches[number].clean = [d for d in batches[number].neighbours if not neighbours[d]]
-    return batches
+    for batch in batches:
+        neighbours = found.get(batch.number, {})
+        batch.neighbours = sorted(neighbours)
+        batch.clean = [d for d in batch.neighbours if not neighbours[d]]
 
 
 def _batch_counts(connection, batches: list[Batch]) -> Iterator[tuple[int, dict[int, int]]]:

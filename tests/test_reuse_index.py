@@ -112,6 +112,38 @@ def test_regression_the_neighbour_search_ran_out_of_memory_at_200_mb(tmp_path, m
     pd.testing.assert_frame_equal(_table(tmp_path / "sliced"), _table(tmp_path / "whole"))
 
 
+def test_a_batch_too_heavy_with_its_neighbours_is_cut_again(tmp_path, monkeypatch):
+    # at 200 MB of distinct text a batch's neighbours were ten times the batch, and a worker
+    # held 1.7 GB: a batch and its neighbours now hold at most MAX_COMPARED_CHARS (but a
+    # batch of one report), and the passages are still those of one pass
+    raw = _copies(tmp_path / "raw", TOWNS)
+    monkeypatch.setattr(reuse_index, "MAX_BATCH_DOCUMENTS", 6)
+    plans = []
+    original = reuse_index.plan_batches
+
+    def recording(*args, **kwargs):
+        plans.append(original(*args, **kwargs))
+        return plans[-1]
+
+    monkeypatch.setattr(reuse_index, "plan_batches", recording)
+    build(raw, tmp_path / "loose", progress=False, workers=0)
+    lengths = pd.read_parquet(tmp_path / "loose" / "documents.parquet")
+    lengths = dict(zip(lengths["doc_id"], lengths["n_chars"], strict=True))
+
+    def compared(batch):
+        return sum(lengths[d] for d in (*batch.doc_ids, *batch.neighbours))
+
+    budget = max(compared(batch) for batch in plans[0]) // 2
+    monkeypatch.setattr(reuse_index, "MAX_COMPARED_CHARS", budget)
+    out = tmp_path / "cut"
+    build(raw, out, progress=False, workers=0)
+    loose, cut = plans
+    assert len(cut) > len(loose)
+    assert all(compared(batch) <= budget or len(batch.doc_ids) == 1 for batch in cut)
+    assert sorted(d for batch in cut for d in batch.doc_ids) == sorted(lengths)
+    pd.testing.assert_frame_equal(_table(out), _whole(out))
+
+
 def test_batches_run_in_worker_processes_alike(tmp_path, monkeypatch):
     monkeypatch.setattr(reuse_index, "MAX_BATCH_DOCUMENTS", 4)
     raw = _copies(tmp_path / "raw", TOWNS[:8])
