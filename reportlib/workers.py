@@ -183,14 +183,10 @@ class WorkerPool:
         self._workers.remove(worker)
 
     def close(self) -> None:
-        """Stop every worker (politely, then by force)."""
+        """Stop every worker. A worker keeps nothing to save once it has sent its entries
+        (they are all received, or abandoned), so it is killed rather than asked to exit:
+        an interpreter with pandas loaded took 0.3 s to tear itself down, each re-run."""
         for worker in list(self._workers):
-            with contextlib.suppress(Exception):
-                worker.connection.send(None)
-        deadline = time.monotonic() + 2
-        for worker in list(self._workers):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.process.wait(max(deadline - time.monotonic(), 0.01))
             self._stop(worker)
 
     def imap(
