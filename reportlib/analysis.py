@@ -44,7 +44,6 @@ from reportlib.markup import (
     text_or,
 )
 from reportlib.reuse import REUSE_COLUMNS
-from reportlib.sections import with_text
 from reportlib.selection import (
     busiest_level,
     closest_matches,
@@ -57,7 +56,14 @@ from reportlib.selection import (
     select_report,
     trend_documents,
 )
-from reportlib.store import Generation, part_files, pinned_generation, read_rows
+from reportlib.store import (
+    UNSTORED_COLUMNS,
+    Generation,
+    part_files,
+    pinned_generation,
+    read_rows,
+    with_text,
+)
 from reportlib.views import (
     PART_NAMES,
     changes_since,
@@ -172,14 +178,14 @@ class Tables:
         if not path.exists():
             # a build older than the table: an empty one, so that notebooks still run
             frame = pd.DataFrame(columns=REUSE_COLUMNS if name == "reuse" else columns)
-        elif name == "sections" and "text" not in pq.read_schema(part_files(path)[0]).names:
-            # a section's text is stored once, in its report's: sliced from there
+        elif name in UNSTORED_COLUMNS and "text" not in pq.read_schema(part_files(path)[0]).names:
+            # a section's or a passage's text is stored once, in its report's: sliced from there
             wanted = None if columns is None else [c for c in columns if c != "text"]
             if columns is not None and "text" in columns:
                 wanted += [c for c in ("doc_id", "start", "end") if c not in wanted]
             frame = read_rows(path, self.doc_ids, columns=wanted).to_pandas()
             if columns is None or "text" in columns:
-                frame = with_text(frame, self.documents[["doc_id", "text"]])
+                frame = with_text(frame, self.documents[["doc_id", "text"]], table=name)
             if columns is not None:
                 frame = frame[columns]
         else:

@@ -127,7 +127,11 @@ class BuildResult:
 
     @property
     def reuse(self) -> pd.DataFrame:
-        return self._read("reuse")
+        """The passages, with their text (sliced from the documents': it is stored once)."""
+        documents = pd.read_parquet(
+            self.generation / "documents.parquet", columns=["doc_id", "text"]
+        )
+        return store.with_text(self._read("reuse"), documents, table="reuse")
 
     @property
     def n_tokens(self) -> int:

@@ -28,8 +28,8 @@ from reportlib import documents as documents_module
 from reportlib import indicators as indicators_module
 from reportlib import reuse as reuse_module
 from reportlib import sections as sections_module
+from reportlib import store, version
 from reportlib import tokens as tokens_module
-from reportlib import version
 from reportlib.limits import DEFAULT_LIMITS, Limits
 from reportlib.places import Gazetteer
 
@@ -537,8 +537,8 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 def stored(table: pa.Table, name: str) -> pa.Table:
     """A batch of one table as the build stores it: without the columns the build does not
-    store (a section's text is in the documents table: ``sections.UNSTORED_COLUMNS``)."""
-    dropped = [c for c in sections_module.UNSTORED_COLUMNS.get(name, ()) if c in table.schema.names]
+    store (a section's text is in the documents table: ``store.UNSTORED_COLUMNS``)."""
+    dropped = [c for c in store.UNSTORED_COLUMNS.get(name, ()) if c in table.schema.names]
     return table.drop_columns(dropped) if dropped else table
 
 

@@ -89,6 +89,10 @@ MIN_NEIGHBOUR_SENTENCE = 16
 # of 0.7 with 0.69, of 0.3, sharing a clause, with 0.002)
 MIN_SHARED_BANDS = 3
 _DOCUMENT_COLUMNS = ["doc_id", "text", "entity", "parent", "report_year"]
+# The reuse table's columns as stored: a passage's text is its report's text[start:end],
+# which the documents table holds once (readers slice it back); without it, sorting and
+# merging the passages on a re-run cost a twentieth.
+STORED_COLUMNS = [column for column in REUSE_COLUMNS if column != "text"]
 # the reuse table's types, as DuckDB writes them (an empty table has the same)
 REUSE_SCHEMA = pa.schema(
     [
@@ -97,10 +101,10 @@ REUSE_SCHEMA = pa.schema(
             pa.float64()
             if name == "similarity"
             else pa.string()
-            if name in ("doc_id", "other_doc_id", "text", "relation")
+            if name in ("doc_id", "other_doc_id", "relation")
             else pa.int64(),
         )
-        for name in REUSE_COLUMNS
+        for name in STORED_COLUMNS
     ]
 )
 
@@ -506,7 +510,7 @@ def run_batches(
             | (found["doc_id"].isin(clean) & found["other_doc_id"].isin(mine))
         ]
         if len(found):
-            write_table(found.reset_index(drop=True), Path(spec["out"]))
+            write_table(found[STORED_COLUMNS].reset_index(drop=True), Path(spec["out"]))
         entries.append(
             {
                 "sha256": "",
@@ -586,7 +590,9 @@ def write_reuse(
             tasks.append((FileTask(os.fspath(path), f"reuse batch {number}", ""), batch))
         if usable:
             kept = work / "part-kept.parquet"
-            connection.execute(f"copy ({_KEPT}) to '{_quoted(kept)}' (format parquet)")
+            # a build before this one stored the text too: only the stored columns
+            selected = _KEPT.format(columns=", ".join(f'r."{c}"' for c in STORED_COLUMNS))
+            connection.execute(f"copy ({selected}) to '{_quoted(kept)}' (format parquet)")
     finally:
         connection.close()
     if (workers == 0 or len(tasks) <= 1) and executor is None:
@@ -663,7 +669,7 @@ with gone as (
     select o.doc_id::varchar as doc_id from old_documents o
     anti join documents d on d.doc_id::varchar = o.doc_id::varchar and d.sha256 = o.sha256
 ), stale as (select doc_id from dirty union select doc_id from gone)
-select r.* from old_reuse r
+select {columns} from old_reuse r
 where r.doc_id not in (select doc_id from stale)
   and r.other_doc_id not in (select doc_id from stale)
 """
@@ -719,7 +725,7 @@ def _merge(work: Path, out: Path, *, max_sources: int = 20) -> None:
     connection = _connect(work)
     try:
         listed = ", ".join(f"'{_quoted(p)}'" for p in parts)
-        columns = ", ".join('"' + column + '"' for column in REUSE_COLUMNS)
+        columns = ", ".join('"' + column + '"' for column in STORED_COLUMNS)
         temporary = out.with_name(out.name + ".merging")
         connection.execute(
             f"create or replace view passages as select {columns} from read_parquet([{listed}])"

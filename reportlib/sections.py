@@ -29,7 +29,6 @@ __all__ = [
     "OUTLINE_COLUMNS",
     "PARTS",
     "SECTION_COLUMNS",
-    "UNSTORED_COLUMNS",
     "classify_heading",
     "find_headings",
     "outline_compliance",
@@ -55,14 +54,11 @@ SECTION_COLUMNS = [
     "merged_parts",
 ]
 
-# Columns a build does not store: each section's text is its report's text[start:end], and
-# the documents table holds that once (with_text puts it back for readers).
-UNSTORED_COLUMNS = {"sections": ("text",)}
-
 
 def with_text(sections: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """``sections`` as stored (without ``text``) with each section's text put back, sliced
-    from its report's text in ``documents``; a table that has its text is returned as is.
+    """``sections`` as stored (without ``text``: a section's text is its report's
+    ``text[start:end]``, which the documents table holds once) with each section's text put
+    back; a table that has its text is returned as is.
 
     Examples
     --------
@@ -71,19 +67,9 @@ def with_text(sections: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     >>> with_text(stored, docs)["text"].tolist()
     ['一、成效\\n做了。']
     """
-    if "text" in sections.columns:
-        return sections
-    texts = dict(zip(documents["doc_id"], documents["text"].fillna(""), strict=True))
-    text = [
-        texts.get(doc_id, "")[start:end]
-        for doc_id, start, end in zip(
-            sections["doc_id"].astype(str), sections["start"], sections["end"], strict=True
-        )
-    ]
-    result = sections.copy()
-    at = [c for c in SECTION_COLUMNS if c in result.columns or c == "text"].index("text")
-    result.insert(at, "text", pd.Series(text, index=result.index, dtype=object))
-    return result
+    from reportlib.store import with_text as sliced
+
+    return sliced(sections, documents, table="sections")
 
 
 _NUMERALS = "一二三四五六七八九十"

@@ -56,6 +56,7 @@ from reportlib.errors import BuildLockedError, ReportlibError
 
 __all__ = [
     "TABLES",
+    "UNSTORED_COLUMNS",
     "Generation",
     "build_lock",
     "connect",
@@ -66,6 +67,7 @@ __all__ = [
     "part_files",
     "pinned_generation",
     "read_rows",
+    "with_text",
     "write_table",
 ]
 
@@ -79,6 +81,10 @@ TABLES = (
     "sentence_keys",
     "reuse",
 )
+# Columns a build does not store: a section's text and a reused passage's text are their
+# report's text[start:end], which the documents table holds once; readers slice them back
+# (:func:`with_text`, and :func:`connect`'s views).
+UNSTORED_COLUMNS = {"sections": ("text",), "reuse": ("text",)}
 CURRENT = "current"
 GENERATIONS = "generations"
 MANIFEST = "manifest.json"
@@ -237,22 +243,20 @@ def connect(out_dir: str | Path = "data/processed"):
 
 
 def _select_table(generation: Generation, name: str) -> str:
-    """The SQL that reads one table; the sections' text, stored once in the documents table,
-    is sliced from there (``substr`` counts characters, as Python does)."""
+    """The SQL that reads one table; a text stored once, in the documents table, is sliced
+    from there (``substr`` counts characters, as Python does)."""
     import pyarrow.parquet as pq
 
     path = generation.table(name)
     source = parquet_source(path)
     names = pq.read_schema(part_files(path)[0]).names
-    if name != "sections" or "text" in names:
+    if name not in UNSTORED_COLUMNS or "text" in names:
         return f"select * from {source}"
-    from reportlib.sections import SECTION_COLUMNS
-
     columns = [
         'substr(d.text, s.start + 1, s."end" - s.start) as text'
         if column == "text"
         else f's."{column}"'
-        for column in SECTION_COLUMNS
+        for column in _columns(name)
         if column in names or column == "text"
     ]
     documents = parquet_source(generation.table("documents"))
@@ -260,6 +264,56 @@ def _select_table(generation: Generation, name: str) -> str:
         f"select {', '.join(columns)} from {source} s "
         f"left join (select doc_id, text from {documents}) d on d.doc_id = s.doc_id"
     )
+
+
+def _columns(name: str) -> list[str]:
+    """The columns of a table whose text is not stored, in the order readers see."""
+    if name == "sections":
+        from reportlib.sections import SECTION_COLUMNS
+
+        return SECTION_COLUMNS
+    from reportlib.reuse import REUSE_COLUMNS
+
+    return REUSE_COLUMNS
+
+
+def with_text(frame, documents, *, table: str):
+    """``frame`` (rows of ``table`` as stored, without ``text``) with each row's text put
+    back: its report's text in ``documents`` from ``start`` to ``end``. A frame that has
+    its text is returned as is; ``frame`` itself is never changed.
+
+    Parameters
+    ----------
+    frame
+        Rows of ``sections`` or ``reuse`` with ``doc_id``, ``start`` and ``end``.
+    documents
+        ``doc_id`` and ``text`` of (at least) the reports of ``frame``.
+    table
+        ``"sections"`` or ``"reuse"``: where the text column goes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> stored = pd.DataFrame({"doc_id": ["a"], "other_doc_id": ["b"], "start": [2], "end": [6]})
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["一、全面推行公示制度"]})
+    >>> with_text(stored, docs, table="reuse")["text"].tolist()
+    ['全面推行']
+    """
+    import pandas as pd
+
+    if "text" in frame.columns:
+        return frame
+    texts = dict(zip(documents["doc_id"], documents["text"].fillna(""), strict=True))
+    text = [
+        texts.get(doc_id, "")[start:end]
+        for doc_id, start, end in zip(
+            frame["doc_id"].astype(str), frame["start"], frame["end"], strict=True
+        )
+    ]
+    result = frame.copy()
+    at = [c for c in _columns(table) if c in result.columns or c == "text"].index("text")
+    result.insert(at, "text", pd.Series(text, index=result.index, dtype=object))
+    return result
 
 
 def part_files(path: Path) -> list[Path]:

@@ -16,6 +16,7 @@ import pytest
 
 from reportlib import build, connect, load_tables, pipeline, store
 from reportlib.errors import BuildLockedError
+from reportlib.reuse import REUSE_COLUMNS
 from tests.conftest import CORPUS, RAW, ROOT
 
 TABLES = store.TABLES
@@ -201,6 +202,43 @@ def test_section_text_is_stored_once_and_every_reader_gives_it_back(tmp_path):
         merged = expected.merge(got[["doc_id", "section_id", "text"]], on=["doc_id", "section_id"])
         assert len(merged) == len(expected) == len(got)
         assert (merged["text_x"] == merged["text_y"]).all()
+
+
+def test_passage_text_is_stored_once_and_every_reader_gives_it_back(tmp_path):
+    import pyarrow.parquet as pq
+
+    from reportlib import find_reuse
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    seed = (RAW / "000_aaf925eb580b3263.txt").read_text("utf-8")
+    own = ["今年新修建{}文化广场一处，群众反响良好。", "{}聘请律师担任各村法律顾问，每月坐班两天。",
+           "{}组织干部旁听庭审三次，撰写心得体会。"]  # fmt: skip
+    for number, town in enumerate(["永乐镇", "回龙镇", "太和镇"]):  # a template copied, with
+        ending = own[number].format(town)  # a last paragraph of its own: passages end inside
+        text = seed.replace("永乐镇", town) + "\n" + ending
+        (raw / f"{number}.txt").write_text(text, "utf-8")
+    result = build(raw, out, progress=False)
+    with store.open_generation(out) as generation:
+        assert "text" not in pq.read_schema(generation.table("reuse")).names
+    keys = ["doc_id", "other_doc_id", "start", "other_start"]
+    expected = find_reuse(result.documents)[[*keys, "text"]]
+    assert len(expected) > 5
+    by_sql = connect(out).execute("select * from reuse").df()
+    tables = load_tables(out)
+    chosen = sorted(set(expected["doc_id"]))[:2]
+    readers = {
+        "BuildResult": result.reuse,
+        "load_tables": tables.reuse,
+        "subset": tables.subset(chosen).reuse,
+        "connect": by_sql,
+    }
+    for reader, got in readers.items():
+        assert list(got.columns) == REUSE_COLUMNS, reader
+        wanted = expected if reader != "subset" else expected[expected["doc_id"].isin(chosen)]
+        merged = wanted.merge(got.astype({"doc_id": str, "other_doc_id": str}), on=keys)
+        assert len(merged) == len(wanted) == len(got), reader
+        assert (merged["text_x"] == merged["text_y"]).all(), reader
 
 
 def test_read_rows_reads_only_the_row_groups_that_can_hold_the_reports(tmp_path, monkeypatch):
