@@ -75,8 +75,37 @@ class LocalExecutor:
         from reportlib.workers import WorkerPool
 
         processes = self.workers if self.workers is not None else min(os.cpu_count() or 1, size)
-        with WorkerPool(max(processes, 1), limits=limits, function=function) as pool:
-            yield from pool.imap(chunks)
+        # started at once, not on the first chunk asked for: a worker takes most of a second
+        # to import and warm up, which the build spends on its own work (reading the rows it
+        # keeps from the build before) rather than waiting
+        pool = WorkerPool(max(processes, 1), limits=limits, function=function).start()
+        return _Running(pool, pool.imap(chunks))
+
+
+class _Running:
+    """A started pool's results: an iterator whose ``close`` (or end, or loss) stops the
+    pool's workers, even when nothing was ever asked of it."""
+
+    def __init__(self, pool, results: Iterator[Done]):
+        self._pool = pool
+        self._results = results
+
+    def __iter__(self) -> _Running:
+        return self
+
+    def __next__(self) -> Done:
+        try:
+            return next(self._results)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._results.close()
+        self._pool.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _run(function: str, tasks: list[FileTask], limits: Limits) -> list[bytes]:

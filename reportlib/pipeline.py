@@ -396,22 +396,31 @@ def _chunks(items: list[_Input]) -> Iterator[list[FileTask]]:
         yield chunk
 
 
-def _fresh_entries(
+def _start_fresh(
     todo: list[_Input], *, workers: int | None, limits: Limits, executor: Executor | None = None
-) -> Iterator[tuple[FileTask, Entry, bytes | None]]:
-    """Entries of the files to parse, in order, from the executor (or this process), each
-    with its encoded form when a worker made it (None: encode it to store it)."""
+) -> Iterator[tuple[list[FileTask], list[Entry], list[bytes | None]]]:
+    """The chunks of the files to parse with their entries, in order, from the executor (or
+    this process); each entry with its encoded form when a worker made it (None: encode it
+    to store it). The executor starts at once: its workers warm up while the build reads
+    what it keeps from the build before."""
     if not todo:
-        return
+        return iter(())
     if workers == 0 and executor is None:
-        for chunk in _chunks(todo):
-            entries = results.process_files(chunk, limits=limits)
-            yield from zip(chunk, entries, [None] * len(entries), strict=True)
-        return
+        return (
+            (chunk, entries, [None] * len(entries))
+            for chunk in _chunks(todo)
+            for entries in [results.process_files(chunk, limits=limits)]
+        )
     n_chunks = sum(1 for _ in _chunks(todo))
-    done = executors.resolve(executor, workers).imap(
+    return executors.resolve(executor, workers).imap(
         _chunks(todo), function="reportlib.results:process_files", limits=limits, size=n_chunks
     )
+
+
+def _fresh_entries(
+    done: Iterator[tuple[list[FileTask], list[Entry], list[bytes | None]]],
+) -> Iterator[tuple[FileTask, Entry, bytes | None]]:
+    """The entries of :func:`_start_fresh`'s chunks, one file at a time."""
     for chunk, entries, payloads in done:
         yield from zip(chunk, entries, payloads, strict=True)
 
@@ -423,17 +432,19 @@ PER_FILE_TABLES = tuple(name for name in store.TABLES if name != "reuse")
 
 def _write_part(folder: Path, name: str, tables: dict) -> dict[str, int]:
     """Write one batch's rows of every per-file table; returns the rows of each."""
-    rows = {}
-    for table_name in PER_FILE_TABLES:
-        table = _stored(tables, table_name)
+    stored = {table_name: _stored(tables, table_name) for table_name in PER_FILE_TABLES}
+    _write_stored(folder, name, stored)
+    return {table_name: table.num_rows for table_name, table in stored.items()}
+
+
+def _write_stored(folder: Path, name: str, stored: dict[str, pa.Table]) -> None:
+    for table_name, table in stored.items():
         # each part has its own dictionaries (doc_id, section_id, token): bounded by a batch
         pq.write_table(
             table,
             folder / f"{table_name}.parquet" / f"{name}.parquet",
             row_group_size=ROW_GROUP_ROWS,
         )
-        rows[table_name] = table.num_rows
-    return rows
 
 
 def _stored(tables: dict, name: str) -> pa.Table:
@@ -507,7 +518,12 @@ def _write_generation(
         if item.failure is None and item.sha256 not in cached and item.sha256 not in seen:
             todo.append(item)
             seen.add(item.sha256)
-    fresh = _fresh_entries(todo, workers=workers, limits=limits, executor=executor)
+    done = _start_fresh(todo, workers=workers, limits=limits, executor=executor)
+    fresh = _fresh_entries(done)
+    # the kept rows are read ahead, and the parts written behind, in threads (Arrow works
+    # without the GIL): while the workers start, and while this thread assembles a batch
+    ahead = _ReadAhead(keeper, [set() if n in linked else kept[n] for n in range(len(batches))])
+    writer = _Writer(folder)
     shared: dict[str, Entry] = {}  # entries of files whose content appears more than once
     repeated = _repeated(wanted)
     counts: dict = {"parsed": len(todo), "timeouts": 0, "linked": 0, "kept": 0, "parts": []}
@@ -528,6 +544,7 @@ def _write_generation(
                     bar.update(len(batch))
                 continue
             keep = kept[number]
+            old_rows = ahead.take(number)
             fresh_items = [item for item in batch if item.doc_id not in keep]
             stored = cache.get(
                 item.sha256
@@ -563,9 +580,14 @@ def _write_generation(
                     extra.append(problem)
             tables = results.assemble(placed, extra_problems=extra)
             if keep:
-                tables = keeper.merge(tables, batch, keep)
+                tables = keeper.merge(tables, batch, old_rows)
                 counts["kept"] += len(keep)
-            rows = _write_part(folder, name, tables)
+            del old_rows
+            stored = {table_name: _stored(tables, table_name) for table_name in PER_FILE_TABLES}
+            del tables
+            rows = {table_name: table.num_rows for table_name, table in stored.items()}
+            writer.write(name, stored)
+            del stored
             # a file over its time budget is tried again next time: its batch is not linked
             counts["parts"].append(
                 {"key": batch_key, "name": name, "rows": rows, "reusable": not timeouts}
@@ -577,8 +599,13 @@ def _write_generation(
                 bar.update(len(batch))
         if not batches:
             _write_part(folder, "part-00000", results.assemble([]))
+        writer.finish()
     finally:
+        ahead.close()
+        writer.close()
         fresh.close()
+        if hasattr(done, "close"):  # stops a started pool, even one never asked for a chunk
+            done.close()
         if bar is not None:
             bar.close()
     return counts
@@ -645,21 +672,123 @@ class _Keeper:
                 found.add(item.doc_id)
         return found
 
-    def merge(self, tables: dict, batch: list[_Input], keep: set[str]) -> dict[str, pa.Table]:
-        """``tables`` (the changed files' rows) with the kept files' rows, in batch order."""
+    def read(self, keep: set[str]) -> dict[str, list[pa.Table]]:
+        """The rows of the files ``keep`` in every table, from the parts that hold them."""
+        if not keep:
+            return {}
         names = sorted({self._part_of(doc_id)["name"] for doc_id in keep})
-        order = [item.doc_id for item in batch]
-        merged = {}
-        for table_name in PER_FILE_TABLES:
-            table = _stored(tables, table_name)
-            old = [
+        return {
+            table_name: [
                 store.read_rows(
                     self.previous.path / f"{table_name}.parquet" / f"{name}.parquet", keep
                 )
                 for name in names
             ]
-            merged[table_name] = _in_order([*old, table], order, table.schema)
+            for table_name in PER_FILE_TABLES
+        }
+
+    def merge(
+        self, tables: dict, batch: list[_Input], old: dict[str, list[pa.Table]]
+    ) -> dict[str, pa.Table]:
+        """``tables`` (the changed files' rows) with the kept files' rows (:meth:`read`), in
+        batch order."""
+        order = [item.doc_id for item in batch]
+        merged = {}
+        for table_name in PER_FILE_TABLES:
+            table = _stored(tables, table_name)
+            merged[table_name] = _in_order([*old[table_name], table], order, table.schema)
         return merged
+
+
+# Kept rows read ahead of the batch that needs them, at most this many bytes (Arrow's) at a
+# time beyond one batch's: a bound on what the read-ahead adds to a re-run's memory.
+READ_AHEAD_BYTES = 256 * 1024 * 1024
+
+
+class _ReadAhead:
+    """The kept rows of every batch (:meth:`_Keeper.read`), read in batch order by a thread
+    of their own, ahead of the batch that needs them by at most ``READ_AHEAD_BYTES``."""
+
+    def __init__(self, keeper: _Keeper, keeps: list[set[str]], *, budget: int | None = None):
+        import threading
+
+        self._keeper, self._keeps = keeper, keeps
+        self._budget = READ_AHEAD_BYTES if budget is None else budget
+        self._read: dict[int, dict | BaseException] = {}
+        self._held = 0  # bytes read and not yet taken
+        self._closed = False
+        self._changed = threading.Condition()
+        self._thread = None
+        if any(keeps):
+            self._thread = threading.Thread(target=self._run, name="read-ahead", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        for number, keep in enumerate(self._keeps):
+            if not keep:
+                continue  # a batch linked, or with nothing kept: take() gives {} at once
+            with self._changed:
+                # one batch ahead always; more while what is held is under the budget
+                self._changed.wait_for(
+                    lambda: self._closed or not self._held or self._held < self._budget
+                )
+                if self._closed:
+                    return
+            try:
+                rows: dict | BaseException = self._keeper.read(keep)
+                size = sum(t.nbytes for tables in rows.values() for t in tables)
+            except BaseException as error:  # raised in the build's thread, by take()
+                rows, size = error, 0
+            with self._changed:
+                self._read[number] = rows
+                self._held += size
+                self._changed.notify_all()
+
+    def take(self, number: int) -> dict[str, list[pa.Table]]:
+        """Batch ``number``'s kept rows (waiting for them if need be)."""
+        if not self._keeps[number]:
+            return {}
+        with self._changed:
+            self._changed.wait_for(lambda: number in self._read)
+            rows = self._read.pop(number)
+            if isinstance(rows, BaseException):
+                raise rows
+            self._held -= sum(t.nbytes for tables in rows.values() for t in tables)
+            self._changed.notify_all()
+        return rows
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._read.clear()
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join()
+
+
+class _Writer:
+    """Writes the parts in a thread of its own, one part behind the batch being assembled
+    (so at most one part waits in memory); an error is raised by the next call."""
+
+    def __init__(self, folder: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._folder = folder
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="part-writer")
+        self._pending = None
+
+    def write(self, name: str, stored: dict[str, pa.Table]) -> None:
+        self.finish()
+        self._pending = self._pool.submit(_write_stored, self._folder, name, stored)
+
+    def finish(self) -> None:
+        """Wait for the part being written (raising its error)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _in_order(tables: list[pa.Table], order: list[str], schema: pa.Schema) -> pa.Table:

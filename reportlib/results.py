@@ -71,6 +71,24 @@ def _catalogue():
     return load_measures()
 
 
+def warm_up() -> None:
+    """Load what a process's first file would: the gazetteer, the measure catalogue, the
+    segmenter's lexicon and the numeral parser (0.4 s in all). A worker does it as soon as
+    it has started, before it is given files, while the build is busy with its own work.
+
+    Examples
+    --------
+    >>> warm_up()
+    """
+    from reportlib.numbers import parse_numeral
+    from reportlib.segment import segment
+
+    Gazetteer.load()
+    _catalogue()
+    segment("法治政府")
+    parse_numeral("十二")
+
+
 def _placeholder(number: int) -> str:
     return f"\x00{number}"  # never a real doc_id: file names cannot hold NUL
 

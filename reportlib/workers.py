@@ -70,7 +70,12 @@ def _worker(connection: Connection, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     limits, function = pickle.loads(connection.recv_bytes())
     module, name = function.split(":")
-    process_files = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    process_files = getattr(imported, name)
+    warm_up = getattr(imported, "warm_up", None)
+    if warm_up is not None:  # loads now what the first file would, while the pool starts
+        with contextlib.suppress(Exception):  # a file that needs it fails on its own
+            warm_up()
     connection.send(("ready", -1, time.monotonic()))
     while True:
         try:
@@ -154,6 +159,14 @@ class WorkerPool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def start(self) -> WorkerPool:
+        """Start every worker now, without waiting for them: they import reportlib and warm
+        up (``warm_up`` of the function's module, if it has one) while the caller goes on
+        with its own work; :meth:`imap` would otherwise start them on its first chunk."""
+        while len(self._workers) < self.size:
+            self._start()
+        return self
 
     def _start(self) -> _Worker:
         ours, theirs = socket.socketpair()

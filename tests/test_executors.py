@@ -86,3 +86,16 @@ def test_the_local_executor_sizes_itself_to_the_work():
         )
     )
     assert done[0][1][0]["row"]["entity"] == "那吾镇"
+
+
+def test_the_local_executor_starts_its_workers_at_once_and_stops_them_unasked():
+    # started before the first chunk is asked for (they warm up while the build reads what it
+    # keeps), and stopped by close() even when no chunk ever was
+    task = FileTask(str(SEEDS / "004_8c642f3c1dbf128b.txt"), "seed.txt", "")
+    done = LocalExecutor(2).imap(
+        [[task], [task]], function="reportlib.results:process_files", limits=Limits(), size=2
+    )
+    processes = [worker.process for worker in done._pool._workers]
+    assert len(processes) == 2 and all(process.poll() is None for process in processes)
+    done.close()
+    assert all(process.poll() is not None for process in processes)

@@ -133,6 +133,56 @@ def test_a_changed_batch_keeps_its_unchanged_files_rows_and_equals_a_clean_build
     assert_same_tables(tmp_path / "out", tmp_path / "clean")
 
 
+def test_kept_rows_are_read_ahead_at_most_one_batch_beyond_the_budget(tmp_path, monkeypatch):
+    # the read-ahead thread bounds what it holds: with no budget at all it reads one batch
+    # ahead of the one taken, never more, and the tables are those of a clean build
+    monkeypatch.setattr(pipeline, "BATCH_CUT", 8)
+    monkeypatch.setattr(pipeline, "READ_AHEAD_BYTES", 0)
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW.parent, raw)
+    build(raw, tmp_path / "out", progress=False)
+    for path in sorted(raw.rglob("*.txt"))[3::20]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n（本报告已修订）\n", "utf-8")
+    ahead: list[int] = []
+    original_read, original_take = pipeline._Keeper.read, pipeline._ReadAhead.take
+    taken: list[int] = []
+
+    def read(self, keep):
+        ahead.append(len(ahead) - len(taken))  # batches read and not yet taken, this one too
+        return original_read(self, keep)
+
+    def take(self, number):
+        rows = original_take(self, number)
+        taken.append(number)
+        return rows
+
+    monkeypatch.setattr(pipeline._Keeper, "read", read)
+    monkeypatch.setattr(pipeline._ReadAhead, "take", take)
+    build(raw, tmp_path / "out", progress=False)
+    assert len(taken) > 3 and max(ahead) <= 1  # (1: read as the one before is taken)
+    build(raw, tmp_path / "clean", progress=False, use_cache=False)
+    assert_same_tables(tmp_path / "out", tmp_path / "clean")
+
+
+def test_a_kept_part_that_cannot_be_read_fails_the_build_not_a_silent_table(tmp_path, monkeypatch):
+    # the read-ahead thread's error is raised in the build, which then publishes nothing
+    monkeypatch.setattr(pipeline, "BATCH_CUT", 8)
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW.parent, raw)
+    first = build(raw, tmp_path / "out", progress=False)
+    path = sorted(raw.rglob("*.txt"))[3]
+    path.write_text(path.read_text(encoding="utf-8") + "\n（本报告已修订）\n", "utf-8")
+
+    def unreadable(self, keep):
+        raise OSError("a damaged part")
+
+    monkeypatch.setattr(pipeline._Keeper, "read", unreadable)
+    with pytest.raises(OSError, match="a damaged part"):
+        build(raw, tmp_path / "out", progress=False)
+    with store.open_generation(tmp_path / "out") as generation:
+        assert generation.path == first.generation
+
+
 def test_bad_file_does_not_stop_the_build(tmp_path):
     raw = _raw_copy(tmp_path)
     (raw / "empty.txt").write_bytes(b"")
