@@ -657,6 +657,7 @@ def find_reuse(
     max_sources: int | None = 20,
     only: Collection[str] | None = None,
     corpus_counts: Mapping[int, int] | None = None,
+    with_text: bool = True,
 ) -> pd.DataFrame:
     """Passages each report shares with another report or repeats within itself.
 
@@ -695,6 +696,10 @@ def find_reuse(
         (:func:`sentence_counts` of the corpus). Given, ``documents`` may be a part of that
         corpus (the build compares a batch of reports with those sharing their sentences):
         formulae and ``n_documents`` are then those of the whole corpus, not of the part.
+    with_text
+        False leaves out the ``text`` column: a passage's text is its report's
+        ``text[start:end]``, which the build stores once (copies of a template make passages
+        as long as the reports, and their texts were most of a batch's memory).
 
     Returns
     -------
@@ -748,7 +753,7 @@ def find_reuse(
             keys.append(key)
         prepared.append(_Text(normalized, offsets, spans, keys))
     if not homes:
-        return pd.DataFrame(columns=REUSE_COLUMNS)
+        return pd.DataFrame(columns=[c for c in REUSE_COLUMNS if with_text or c != "text"])
     key_texts = list(number_of_key)
     del number_of_key
 
@@ -814,7 +819,8 @@ def find_reuse(
         rows.append(
             (
                 *(doc_ids[doc], doc_ids[other_doc], start, end, other_start, other_end),
-                *(end - start, texts[doc][start:end], relation, n_documents, similarity),
+                *(end - start, texts[doc][start:end] if with_text else None, relation),
+                *(n_documents, similarity),
             )
         )
 
@@ -855,6 +861,9 @@ def find_reuse(
         add_row(*passage)
 
     table = pd.DataFrame(rows, columns=REUSE_COLUMNS)
+    rows.clear()  # the tuples, not the frame built from them
+    if not with_text:
+        table = table.drop(columns="text")
     if table.empty:
         return table
     if max_sources is not None:

@@ -237,6 +237,11 @@ found as (
 select distinct f.batch, f.doc_id, f.doc_id in (select doc_id from dirty) as dirty
 from found f
 """
+# A batch's reports are compared at most so many sentence pairs at a time (by the plan's
+# weights: each report's sentences times the reports holding them): a template copied by
+# 150 towns is one group, never cut across batches, whose pairs all at once took 0.8 GB in
+# a worker. Each part of the batch is compared with all its neighbours in turn.
+MAX_FOCUS_PAIRS = 500_000
 # Pairs of holders a slice of the neighbour search may join (DuckDB's 512 MB holds some 20 M)
 SLICE_PAIRS = 8_000_000
 # The corpus-wide counts find_reuse needs for a batch: every sentence (held by two reports
@@ -257,6 +262,7 @@ class Batch:
     doc_ids: list[str]
     neighbours: list[str]
     clean: list[str] = field(default_factory=list)  # neighbours not compared again
+    weights: list[int] = field(default_factory=list)  # each report's sentence pairs, about
 
 
 def plan_batches(
@@ -350,6 +356,7 @@ def _cut(
 
     for _group, group_rows in itertools.groupby(rows, key=lambda row: row[1]):
         members = [(doc_id, lengths.get(doc_id, 0), pairs) for doc_id, _, pairs in group_rows]
+        # a report with no shared sentence has no weight (the query's null)
         if batches and full(len(members), sum(m[1] for m in members), sum(m[2] for m in members)):
             start(members[0][0])  # a group starts a batch of its own rather than be cut
         for doc_id, length, pairs in members:
@@ -358,6 +365,7 @@ def _cut(
             if not batches or (size and (full(1, length, pairs) or tighter)):
                 start(doc_id)
             batches[-1].doc_ids.append(doc_id)
+            batches[-1].weights.append(int(pairs or 0))
             size, chars, weight = size + 1, chars + length, weight + pairs
     batches = [batch for batch in batches if batch.doc_ids]
     for number, batch in enumerate(batches):
@@ -490,6 +498,8 @@ def run_batches(
     """The worker's side (:class:`reportlib.workers.WorkerPool`'s ``function``): each task's
     path is a batch description (JSON); its passages are written next to it as Parquet."""
 
+    import pandas as pd
+
     from reportlib import reuse
 
     entries = []
@@ -501,14 +511,23 @@ def run_batches(
         frame = _read_documents(spec["row_groups"], wanted).to_pandas()
         frame = frame.sort_values("doc_id", kind="stable")
         counts = {int(key): int(n) for key, n in spec["counts"]}
-        mine, clean = set(spec["doc_ids"]), set(spec.get("clean", ()))
-        found = reuse.find_reuse(frame, only=mine, corpus_counts=counts)
-        # a report compared again keeps its own rows; an unchanged neighbour only its rows
-        # against this batch (its others are kept from the build before)
-        found = found[
-            found["doc_id"].isin(mine)
-            | (found["doc_id"].isin(clean) & found["other_doc_id"].isin(mine))
-        ]
+        clean = set(spec.get("clean", ()))
+        parts = []
+        for mine in _focus_parts(spec["doc_ids"], spec.get("weights") or [], MAX_FOCUS_PAIRS):
+            found = reuse.find_reuse(frame, only=mine, corpus_counts=counts, with_text=False)
+            # a report compared keeps its own rows (whole: all its pairs were looked at); an
+            # unchanged neighbour only its rows against these (its others are kept from the
+            # build before); a report of another part of the batch has its own turn
+            parts.append(
+                found[
+                    found["doc_id"].isin(mine)
+                    | (found["doc_id"].isin(clean) & found["other_doc_id"].isin(mine))
+                ]
+            )
+            del found
+        found = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        del parts
+        found = found.sort_values(["doc_id", "start", "other_doc_id", "other_start"], kind="stable")
         if len(found):
             write_table(found[STORED_COLUMNS].reset_index(drop=True), Path(spec["out"]))
         entries.append(
@@ -524,6 +543,26 @@ def run_batches(
     if on_file is not None:
         on_file(len(tasks))
     return entries
+
+
+def _focus_parts(doc_ids: list[str], weights: list[int], most: int) -> list[set[str]]:
+    """``doc_ids`` in consecutive parts of at most ``most`` weight (at least one report
+    each); no weights (a plan before them): one part.
+
+    >>> [sorted(part) for part in _focus_parts(["a", "b", "c", "d"], [300, 300, 300, 900], 700)]
+    [['a', 'b'], ['c'], ['d']]
+    """
+    if len(weights) != len(doc_ids):
+        return [set(doc_ids)]
+    parts: list[set[str]] = []
+    total = 0
+    for doc_id, weight in zip(doc_ids, weights, strict=True):
+        if not parts or (parts[-1] and total + weight > most):
+            parts.append(set())
+            total = 0
+        parts[-1].add(doc_id)
+        total += weight
+    return parts
 
 
 def write_reuse(
@@ -582,6 +621,7 @@ def write_reuse(
                 "doc_ids": batch.doc_ids,
                 "neighbours": batch.neighbours,
                 "clean": batch.clean,
+                "weights": batch.weights,
                 "counts": list(counts.items()),
                 "out": os.fspath(work / f"part-{number:06d}.parquet"),
             }

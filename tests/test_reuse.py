@@ -256,6 +256,26 @@ def test_normalisation_keeps_offsets():
     ]
 
 
+def test_passages_without_their_text_are_the_same_passages():
+    # the build stores no passage text (it is the report's text[start:end]) and asks for
+    # none: the texts of a template's copies were most of a batch's memory
+    text = (ROOT / "data" / "raw" / "seeds" / "000_aaf925eb580b3263.txt").read_text("utf-8")
+    documents = pd.DataFrame(
+        {"doc_id": ["a", "b", "c"], "entity": ["永乐镇", "回龙镇", "太和镇"],
+         "text": [text.replace("永乐镇", town) + "\n" + town + "另有自己的一段话，记录本镇特色工作。"
+                  for town in ("永乐镇", "回龙镇", "太和镇")]}
+    )  # fmt: skip
+    with_text = find_reuse(documents)
+    without = find_reuse(documents, with_text=False)
+    assert len(with_text) > 3 and "text" not in without.columns
+    pd.testing.assert_frame_equal(without, with_text.drop(columns="text"))
+    texts = dict(zip(documents["doc_id"], documents["text"], strict=True))
+    assert all(
+        texts[doc][start:end] == passage
+        for doc, start, end, passage in with_text[["doc_id", "start", "end", "text"]].values
+    )
+
+
 def test_build_writes_the_reuse_table(tmp_path):
     from reportlib import build
 

@@ -85,6 +85,31 @@ def test_batches_with_their_neighbours_find_what_one_pass_finds(tmp_path, monkey
     pd.testing.assert_frame_equal(table, _whole(out))
 
 
+def test_a_batch_compared_a_few_reports_at_a_time_finds_what_one_pass_finds(tmp_path, monkeypatch):
+    # a template copied by many towns is one group, never cut across batches; its pairs of
+    # sentences all at once took 0.8 GB in a worker, so a batch's reports are compared a few
+    # at a time with all the batch's reports: here one at a time
+    from reportlib import reuse
+
+    raw = _copies(tmp_path / "raw", TOWNS)
+    build(raw, tmp_path / "whole", progress=False, workers=0)
+    calls = []
+    original = reuse.find_reuse
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs["only"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(reuse, "find_reuse", counting)
+    monkeypatch.setattr(reuse_index, "MAX_FOCUS_PAIRS", 1)
+    build(raw, tmp_path / "parts", progress=False, workers=0, use_cache=False)
+    assert len(calls) == len(TOWNS) and all(len(only) == 1 for only in calls)
+    table = _table(tmp_path / "parts")
+    assert len(table) > len(TOWNS)
+    pd.testing.assert_frame_equal(table, _table(tmp_path / "whole"))
+    pd.testing.assert_frame_equal(table, _whole(tmp_path / "whole"))
+
+
 def test_regression_the_neighbour_search_ran_out_of_memory_at_200_mb(tmp_path, monkeypatch):
     # 200 MB of distinct reports made 68 M pairs of band holders, and DuckDB's 512 MB did not
     # hold their aggregate: the search now runs in slices of reports; sliced as finely as it
