@@ -726,6 +726,7 @@ def _connect(work: Path):
     connection.execute(f"set memory_limit = '{memory}'")
     connection.execute("set threads = 1")
     connection.execute("set preserve_insertion_order = false")
+    connection.execute("set enable_progress_bar = false")  # a build prints nothing of its own
     return connection
 
 
